@@ -1,0 +1,275 @@
+//! Command-line interface: arguments, subcommands, exit codes.
+//!
+//! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it;
+//! 2 usage, configuration or I/O error (including files that could not be read).
+
+use crate::config::Config;
+use crate::finding::Severity;
+use crate::report::{self, Format, ReportOptions};
+use crate::rules;
+use crate::scan::{self, ScanOptions};
+use anyhow::{Context, Result};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+pub const EXIT_CLEAN: i32 = 0;
+pub const EXIT_FINDINGS: i32 = 1;
+pub const EXIT_ERROR: i32 = 2;
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "botlint",
+    version,
+    about = "Static security linter for trading-bot repositories",
+    long_about = "Finds where exchange API keys are at risk: hardcoded secrets, .env files git would commit, \
+                  and more (`botlint rules` lists every rule).\n\n\
+                  Exit codes: 0 clean, 1 findings at or above --fail-on, 2 usage, config or I/O error.",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Files or directories to scan (default: the current directory)
+    pub paths: Vec<PathBuf>,
+
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+
+    /// Write the report to FILE instead of standard output
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+
+    /// Colour in text output (NO_COLOR turns `auto` off)
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+
+    /// Lowest severity that makes the run fail (exit 1)
+    #[arg(long, value_enum, default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+
+    /// Exit 0 even when there are findings (errors still exit 2)
+    #[arg(long)]
+    pub exit_zero: bool,
+
+    /// Configuration file (default: botlint.toml, .botlint.toml or [tool.botlint] in
+    /// pyproject.toml, searched upwards from the first path)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    /// Run only these rules (repeatable), e.g. --only hardcoded-secret
+    #[arg(long, value_name = "RULE")]
+    pub only: Vec<String>,
+
+    /// Apply the config's `exclude` to files named on the command line too
+    #[arg(long)]
+    pub force_exclude: bool,
+
+    /// List skipped files in text output
+    #[arg(short, long)]
+    pub verbose: bool,
+
+    /// Worker threads (default: one per core)
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// List every rule and every secret pattern
+    Rules,
+    /// Explain a rule: what it finds, why it is bad, how to fix it, an example
+    #[command(alias = "explain")]
+    Rule {
+        /// Rule id, e.g. hardcoded-secret (or a secret pattern id)
+        id: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Note,
+}
+
+impl From<FailOn> for Severity {
+    fn from(f: FailOn) -> Severity {
+        match f {
+            FailOn::Error => Severity::Error,
+            FailOn::Warning => Severity::Warning,
+            FailOn::Note => Severity::Note,
+        }
+    }
+}
+
+/// Write, treating a closed pipe (`botlint | head`) as success.
+fn emit(out: &mut dyn Write, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    match f(out).and_then(|_| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.context("writing the report"),
+    }
+}
+
+pub fn run(cli: Cli) -> Result<i32> {
+    match &cli.command {
+        Some(Command::Rules) => {
+            let stdout = std::io::stdout();
+            emit(&mut stdout.lock(), list_rules)?;
+            return Ok(EXIT_CLEAN);
+        }
+        Some(Command::Rule { id }) => {
+            let stdout = std::io::stdout();
+            let mut found = true;
+            emit(&mut stdout.lock(), |out| {
+                found = explain(id, out)?;
+                Ok(())
+            })?;
+            if !found {
+                eprintln!("botlint: no rule or secret pattern {id:?} (see `botlint rules`)");
+                return Ok(EXIT_ERROR);
+            }
+            return Ok(EXIT_CLEAN);
+        }
+        None => {}
+    }
+    let paths = if cli.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        cli.paths.clone()
+    };
+    let config = match &cli.config {
+        Some(p) => Config::load(p)?,
+        None => Config::discover(&paths[0])?,
+    };
+    for o in &cli.only {
+        anyhow::ensure!(
+            rules::find(o).is_some(),
+            "--only: unknown rule id {o:?} (see `botlint rules`)"
+        );
+    }
+    let opts = ScanOptions {
+        paths,
+        config,
+        only: cli.only.clone(),
+        force_exclude: cli.force_exclude,
+        threads: cli.threads.unwrap_or(0),
+    };
+    if let Some(n) = cli.threads {
+        // Ignore the error if a pool already exists (tests call run twice).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let report = scan::run(&opts)?;
+    let to_terminal = cli.output.is_none() && std::io::stdout().is_terminal();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let ropts = ReportOptions {
+        color,
+        verbose: cli.verbose,
+    };
+    match &cli.output {
+        Some(path) => {
+            let file = std::fs::File::create(path)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            let mut w = std::io::BufWriter::new(file);
+            emit(&mut w, |out| {
+                report::write(cli.format, &report, &ropts, out)
+            })?;
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let mut w = std::io::BufWriter::new(stdout.lock());
+            emit(&mut w, |out| {
+                report::write(cli.format, &report, &ropts, out)
+            })?;
+        }
+    }
+    if !report.errors.is_empty() {
+        return Ok(EXIT_ERROR);
+    }
+    let bar: Severity = cli.fail_on.into();
+    if !cli.exit_zero && report.findings.iter().any(|f| f.severity >= bar) {
+        return Ok(EXIT_FINDINGS);
+    }
+    Ok(EXIT_CLEAN)
+}
+
+fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {
+    writeln!(out, "Rules:")?;
+    for r in rules::catalog() {
+        writeln!(out, "  {:<26} {:<8} {}", r.id, r.severity_name(), r.title)?;
+    }
+    let engine =
+        crate::secrets::SecretEngine::new(Vec::new(), &[]).map_err(std::io::Error::other)?;
+    writeln!(
+        out,
+        "\nSecret patterns (reported as hardcoded-secret/<id>):"
+    )?;
+    for p in engine.patterns() {
+        writeln!(out, "  {:<32} {}", p.id, p.name)?;
+    }
+    writeln!(
+        out,
+        "  {:<32} a secret-like name bound to a random-looking literal",
+        crate::secrets::GENERIC_ID
+    )?;
+    writeln!(out, "\n`botlint rule <id>` explains one.")
+}
+
+fn explain(id: &str, out: &mut dyn Write) -> std::io::Result<bool> {
+    if let Some(r) = rules::find(id) {
+        writeln!(out, "{} — {}", r.id, r.title)?;
+        writeln!(
+            out,
+            "severity: {}{}\n",
+            r.severity_name(),
+            r.cwe
+                .as_deref()
+                .map(|c| format!(", {c}"))
+                .unwrap_or_default()
+        )?;
+        writeln!(out, "What it finds\n  {}\n", r.summary.trim())?;
+        writeln!(out, "Why it is bad\n{}", indent(&r.why))?;
+        writeln!(out, "How to fix it\n{}", indent(&r.fix))?;
+        writeln!(out, "Bad\n{}", indent(&r.bad))?;
+        writeln!(out, "Good\n{}", indent(&r.good))?;
+        return Ok(true);
+    }
+    let engine =
+        crate::secrets::SecretEngine::new(Vec::new(), &[]).map_err(std::io::Error::other)?;
+    if let Some(p) = engine.patterns().find(|p| p.id == id) {
+        writeln!(out, "hardcoded-secret/{} — {}\n", p.id, p.name)?;
+        writeln!(out, "keywords: {}", p.keywords.join(", "))?;
+        writeln!(out, "regex:    {}", p.regex)?;
+        if let Some(e) = p.min_entropy {
+            writeln!(out, "entropy:  at least {e} bits per character")?;
+        }
+        writeln!(out, "\n`botlint rule hardcoded-secret` explains the rule.")?;
+        return Ok(true);
+    }
+    Ok(false)
+}
+
+fn indent(text: &str) -> String {
+    let mut s = String::new();
+    for line in text.trim_matches('\n').lines() {
+        s.push_str("  ");
+        s.push_str(line);
+        s.push('\n');
+    }
+    s
+}

@@ -1,0 +1,283 @@
+//! A finding: what a rule reports, already redacted.
+//!
+//! A `Finding` never holds a full secret. Rules that find a secret build the
+//! finding through [`Finding::redacted_line`] so the snippet, the message and
+//! every output format only ever see the first four characters.
+
+use serde::Serialize;
+use std::fmt;
+
+/// How bad a finding is. Ordered: `Note < Warning < Error`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Note,
+    Warning,
+    Error,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Note => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Severity> {
+        match s {
+            "note" => Some(Severity::Note),
+            "warning" => Some(Severity::Warning),
+            "error" => Some(Severity::Error),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A 1-based line/column range. Columns count characters (not bytes), as
+/// editors and SARIF do. `end_col` is exclusive.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Default)]
+pub struct Span {
+    pub start_line: usize,
+    pub start_col: usize,
+    pub end_line: usize,
+    pub end_col: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Stable rule id, e.g. `hardcoded-secret`.
+    pub rule: String,
+    /// Finer id inside the rule, e.g. the secret pattern id `binance-api-key`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sub_id: Option<String>,
+    pub severity: Severity,
+    /// Path relative to the scan root, `/`-separated.
+    pub path: String,
+    pub span: Span,
+    /// One-line message; never contains a full secret.
+    pub message: String,
+    /// The source line(s) the finding sits on, with any secret redacted.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub snippet: Option<String>,
+    /// Byte range of the flagged part within `snippet`.
+    #[serde(skip)]
+    pub highlight: Option<(usize, usize)>,
+    /// How to fix it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fix: Option<String>,
+    /// Stable across unrelated edits: rule, path, secret hash or normalised line.
+    pub fingerprint: String,
+}
+
+impl Finding {
+    /// Sort key: path, line, column, rule, sub-id.
+    pub fn sort_key(&self) -> (&str, usize, usize, &str, Option<&str>) {
+        (
+            &self.path,
+            self.span.start_line,
+            self.span.start_col,
+            &self.rule,
+            self.sub_id.as_deref(),
+        )
+    }
+
+    /// `rule` or `rule/sub-id`.
+    pub fn full_id(&self) -> String {
+        match &self.sub_id {
+            Some(s) => format!("{}/{}", self.rule, s),
+            None => self.rule.clone(),
+        }
+    }
+}
+
+/// Redact a secret: its first four characters, then `…`. Short secrets keep
+/// less so that at most half of the secret is ever shown.
+pub fn redact(secret: &str) -> String {
+    let n = secret.chars().count();
+    let keep = if n >= 16 { 4 } else { (n / 4).min(4) };
+    let mut out: String = secret.chars().take(keep).collect();
+    out.push('…');
+    out
+}
+
+/// Stable 64-bit FNV-1a hash, hex encoded. Used for fingerprints; for a
+/// secret it is a hash of the whole value, never the value itself.
+pub fn stable_hash(parts: &[&[u8]]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for &b in *part {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        // Separator so ("ab","c") and ("a","bc") differ.
+        h ^= 0xff;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// Normalise a code line for fingerprinting: collapse white space.
+pub fn normalise_line(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redact_keeps_four_chars() {
+        assert_eq!(redact("AKIAIOSFODNN7EXAMPLE"), "AKIA…");
+        assert_eq!(redact("abcdefgh"), "ab…");
+        assert_eq!(redact("abc"), "…");
+    }
+
+    #[test]
+    fn hash_is_stable_and_separated() {
+        assert_eq!(stable_hash(&[b"a"]), stable_hash(&[b"a"]));
+        assert_ne!(stable_hash(&[b"ab", b"c"]), stable_hash(&[b"a", b"bc"]));
+    }
+
+    #[test]
+    fn severity_orders() {
+        assert!(Severity::Error > Severity::Warning);
+        assert!(Severity::Warning > Severity::Note);
+    }
+}
+
+/// Where a rule's finding sits, before the pipeline turns it into a [`Span`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Location {
+    /// A byte range of the file.
+    Bytes(usize, usize),
+    /// The whole file (repository-level rules): reported on line 1.
+    File,
+}
+
+/// What a rule reports. The scan pipeline adds the span, the redacted
+/// snippet and the fingerprint, so that no rule can leak a secret into output
+/// or forget the fingerprint.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub rule: &'static str,
+    pub sub_id: Option<String>,
+    pub severity: Severity,
+    pub location: Location,
+    /// Must not contain a full secret: use [`redact`].
+    pub message: String,
+    pub fix: Option<String>,
+    /// Hash of the secret, for secret findings.
+    pub secret_hash: Option<String>,
+}
+
+/// A source line with every secret on it redacted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RedactedLine {
+    pub text: String,
+    /// Byte range of the highlighted part within `text`.
+    pub highlight: (usize, usize),
+}
+
+/// Redact the line `line` (a byte range of `bytes`) given every secret range
+/// in the file (sorted by start), and map the highlight range `hl` (file
+/// byte offsets) onto the redacted text.
+pub fn redact_line(
+    bytes: &[u8],
+    line: (usize, usize),
+    secrets: &[(usize, usize)],
+    hl: (usize, usize),
+) -> RedactedLine {
+    let (ls, le) = line;
+    let mut out: Vec<u8> = Vec::with_capacity(le - ls + 8);
+    let mut pos = ls;
+    let mut hl_start = None;
+    let mut hl_end = None;
+    let map_plain = |out: &Vec<u8>, from: usize, to: usize, off: usize| -> Option<usize> {
+        (from <= off && off <= to).then(|| out.len() + (off - from))
+    };
+    let first = secrets.partition_point(|&(_, e)| e <= ls);
+    for &(s, e) in secrets[first..]
+        .iter()
+        .take_while(|&&(s, _)| s < le.max(ls + 1))
+    {
+        let s_cl = s.max(ls);
+        let e_cl = e.min(le);
+        if s_cl < pos {
+            continue;
+        }
+        if hl_start.is_none() && hl.0 < s_cl {
+            hl_start = map_plain(&out, pos, s_cl, hl.0);
+        }
+        if hl_end.is_none() && hl.1 <= s_cl && hl.1 >= pos {
+            hl_end = map_plain(&out, pos, s_cl, hl.1);
+        }
+        out.extend_from_slice(&bytes[pos..s_cl]);
+        let repl = if s >= ls {
+            redact(&String::from_utf8_lossy(&bytes[s..e]))
+        } else {
+            "…".to_string()
+        };
+        if hl_start.is_none() && hl.0 >= s_cl && hl.0 < e_cl.max(s_cl + 1) {
+            hl_start = Some(out.len());
+        }
+        out.extend_from_slice(repl.as_bytes());
+        if hl_end.is_none() && hl.1 > s_cl && hl.1 <= e_cl.max(s_cl + 1) {
+            hl_end = Some(out.len());
+        }
+        pos = e_cl.max(pos);
+    }
+    if hl_start.is_none() {
+        hl_start = map_plain(&out, pos, le, hl.0.clamp(pos, le));
+    }
+    if hl_end.is_none() {
+        hl_end = map_plain(&out, pos, le, hl.1.clamp(pos, le));
+    }
+    out.extend_from_slice(&bytes[pos..le]);
+    let to_text = |n: usize| String::from_utf8_lossy(&out[..n.min(out.len())]).len();
+    let text = String::from_utf8_lossy(&out).into_owned();
+    let a = to_text(hl_start.unwrap_or(0));
+    let b = to_text(hl_end.unwrap_or(out.len())).max(a);
+    RedactedLine {
+        text,
+        highlight: (a, b),
+    }
+}
+
+#[cfg(test)]
+mod redact_tests {
+    use super::*;
+
+    #[test]
+    fn redacts_every_secret_on_the_line() {
+        let src =
+            b"x = call(\"AKIAQWERTYUIOPASDFGH\", \"wJalrXUtnFEMIK7MDENGbPxRfiCYzzzzKEY\")\nnext";
+        let a = (10, 30);
+        let b = (34, 69);
+        let r = redact_line(src, (0, 71), &[a, b], a);
+        assert_eq!(r.text, "x = call(\"AKIA…\", \"wJal…\")");
+        assert_eq!(&r.text[r.highlight.0..r.highlight.1], "AKIA…");
+        let r = redact_line(src, (0, 71), &[a, b], (0, 1));
+        assert_eq!(&r.text[r.highlight.0..r.highlight.1], "x");
+        let r = redact_line(src, (0, 71), &[a, b], (4, 71));
+        assert_eq!(
+            &r.text[r.highlight.0..r.highlight.1],
+            "call(\"AKIA…\", \"wJal…\")"
+        );
+    }
+
+    #[test]
+    fn multi_line_secret_continuation_is_hidden() {
+        let src = b"k = \"\"\"\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\nBKcwggSjAgEAAoIBAQC7\n\"\"\"";
+        let secret = (8, 50);
+        let r = redact_line(src, (41, 61), &[secret], secret);
+        assert!(!r.text.contains("BKcw"), "{}", r.text);
+    }
+}

@@ -1,0 +1,18 @@
+//! botlint: a static security linter for trading-bot repositories.
+//!
+//! Layers, each using only the ones below it (see DESIGN.md):
+//! `cli` → `scan` → (`secrets`, `repo`, `report`, `suppress`) →
+//! (`classify`, `config`, `finding`, `source`, `walk`, `rules`).
+
+pub mod classify;
+pub mod cli;
+pub mod config;
+pub mod finding;
+pub mod repo;
+pub mod report;
+pub mod rules;
+pub mod scan;
+pub mod secrets;
+pub mod source;
+pub mod suppress;
+pub mod walk;

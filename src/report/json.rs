@@ -1,0 +1,76 @@
+//! `--format json`: one document, `version` 1.
+//!
+//! ```json
+//! { "version": 1,
+//!   "tool": { "name": "botlint", "version": "0.1.0" },
+//!   "summary": { "files_scanned": 12, "files_skipped": 1, "findings": 2,
+//!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0 },
+//!   "findings": [ { "rule": "hardcoded-secret", "sub_id": "binance-api-key",
+//!                   "severity": "error", "path": "bot.py",
+//!                   "span": { "start_line": 3, "start_col": 11, "end_line": 3, "end_col": 75 },
+//!                   "message": "…", "snippet": "…", "fix": "…", "fingerprint": "…" } ],
+//!   "skipped": [ { "path": "data.bin", "reason": "binary (…)" } ],
+//!   "warnings": [], "errors": [] }
+//! ```
+
+use crate::finding::{Finding, Severity};
+use crate::scan::ScanReport;
+use crate::walk::Skipped;
+use serde::Serialize;
+use std::io::Write;
+
+pub const JSON_VERSION: u32 = 1;
+
+#[derive(Serialize)]
+struct Doc<'a> {
+    version: u32,
+    tool: Tool,
+    summary: Summary,
+    findings: &'a [Finding],
+    skipped: &'a [Skipped],
+    warnings: &'a [String],
+    errors: &'a [String],
+}
+
+#[derive(Serialize)]
+struct Tool {
+    name: &'static str,
+    version: &'static str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files_scanned: usize,
+    files_skipped: usize,
+    findings: usize,
+    errors: usize,
+    warnings: usize,
+    notes: usize,
+    suppressed: usize,
+}
+
+pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
+    let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
+    let doc = Doc {
+        version: JSON_VERSION,
+        tool: Tool {
+            name: "botlint",
+            version: env!("CARGO_PKG_VERSION"),
+        },
+        summary: Summary {
+            files_scanned: report.files_scanned,
+            files_skipped: report.skipped.len(),
+            findings: report.findings.len(),
+            errors: count(Severity::Error),
+            warnings: count(Severity::Warning),
+            notes: count(Severity::Note),
+            suppressed: report.suppressed,
+        },
+        findings: &report.findings,
+        skipped: &report.skipped,
+        warnings: &report.warnings,
+        errors: &report.errors,
+    };
+    serde_json::to_writer_pretty(&mut *out, &doc)?;
+    writeln!(out)
+}

@@ -1,0 +1,183 @@
+//! Secret-like names: splitting identifiers into words and matching them
+//! against `rules/sensitive-names.toml`.
+
+use anyhow::Result;
+use serde::Deserialize;
+use std::collections::HashSet;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct NamesFile {
+    secret_words: Vec<String>,
+    secret_pairs: Vec<String>,
+    whole_names: Vec<String>,
+    not_if: NotIf,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct NotIf {
+    last_word: Vec<String>,
+    any_word: Vec<String>,
+    pairs: Vec<String>,
+}
+
+/// Compiled form of `rules/sensitive-names.toml`.
+#[derive(Debug, Default)]
+pub struct SensitiveNames {
+    words: HashSet<String>,
+    pairs: HashSet<(String, String)>,
+    whole: HashSet<String>,
+    not_last: HashSet<String>,
+    not_any: HashSet<String>,
+    not_pairs: HashSet<(String, String)>,
+}
+
+fn pair(s: &str) -> Option<(String, String)> {
+    let mut it = s.split_whitespace();
+    Some((it.next()?.to_string(), it.next()?.to_string()))
+}
+
+impl SensitiveNames {
+    pub fn from_toml(text: &str) -> Result<SensitiveNames> {
+        let f: NamesFile = toml::from_str(text)?;
+        Ok(SensitiveNames {
+            words: f.secret_words.into_iter().collect(),
+            pairs: f.secret_pairs.iter().filter_map(|p| pair(p)).collect(),
+            whole: f.whole_names.into_iter().collect(),
+            not_last: f.not_if.last_word.into_iter().collect(),
+            not_any: f.not_if.any_word.into_iter().collect(),
+            not_pairs: f.not_if.pairs.iter().filter_map(|p| pair(p)).collect(),
+        })
+    }
+
+    /// Is `name` (an identifier, key or variable name) secret-like?
+    pub fn is_sensitive(&self, name: &str) -> bool {
+        let words = split_words(name);
+        if words.is_empty() {
+            return false;
+        }
+        let last = words.last().map(String::as_str).unwrap_or("");
+        if words.len() > 1 && self.not_last.contains(last) {
+            return false;
+        }
+        if words.iter().any(|w| self.not_any.contains(w)) {
+            return false;
+        }
+        let adjacent = || words.windows(2).map(|w| (w[0].clone(), w[1].clone()));
+        if adjacent().any(|p| self.not_pairs.contains(&p)) {
+            return false;
+        }
+        if words.len() == 1 && self.whole.contains(last) {
+            return true;
+        }
+        words.iter().any(|w| self.words.contains(w)) || adjacent().any(|p| self.pairs.contains(&p))
+    }
+}
+
+/// Split an identifier into lowercase words: the last dotted / `->` / `::`
+/// segment, at `_`, `-`, spaces and camelCase humps. `APIKey` -> api key.
+pub fn split_words(name: &str) -> Vec<String> {
+    let name = name
+        .trim_matches(|c: char| c == '"' || c == '\'' || c == '`' || c == '$' || c == '@')
+        .rsplit(['.', '>', ':', '/', '[', ']'])
+        .find(|s| !s.is_empty())
+        .unwrap_or("");
+    let chars: Vec<char> = name.chars().collect();
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    for (i, &c) in chars.iter().enumerate() {
+        if !c.is_alphanumeric() {
+            if !cur.is_empty() {
+                words.push(std::mem::take(&mut cur));
+            }
+            continue;
+        }
+        if c.is_uppercase() && !cur.is_empty() {
+            let prev = chars[i - 1];
+            let next_lower = chars.get(i + 1).is_some_and(|n| n.is_lowercase());
+            // fooBar -> foo bar; APIKey -> api key; but keep "API" together.
+            if prev.is_lowercase() || prev.is_ascii_digit() || (prev.is_uppercase() && next_lower) {
+                words.push(std::mem::take(&mut cur));
+            }
+        }
+        cur.extend(c.to_lowercase());
+    }
+    if !cur.is_empty() {
+        words.push(cur);
+    }
+    words
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> SensitiveNames {
+        SensitiveNames::from_toml(crate::rules::SENSITIVE_NAMES_TOML).unwrap()
+    }
+
+    #[test]
+    fn splits_identifiers() {
+        assert_eq!(
+            split_words("binanceApiSecret"),
+            ["binance", "api", "secret"]
+        );
+        assert_eq!(
+            split_words("BINANCE_API_SECRET"),
+            ["binance", "api", "secret"]
+        );
+        assert_eq!(split_words("self.api_key"), ["api", "key"]);
+        assert_eq!(split_words("APIKey"), ["api", "key"]);
+        assert_eq!(split_words("\"private-key\""), ["private", "key"]);
+        assert_eq!(split_words("os.environ[API_TOKEN]"), ["api", "token"]);
+    }
+
+    #[test]
+    fn sensitive_and_not() {
+        let n = names();
+        for yes in [
+            "api_key",
+            "apiKey",
+            "API_SECRET",
+            "secret",
+            "key",
+            "passphrase",
+            "self.api_secret",
+            "BINANCE_SECRET_KEY",
+            "private_key",
+            "access_token",
+            "password",
+            "DB_PASSWORD",
+            "mnemonic",
+            "seed_phrase",
+            "bot_token",
+            "TELEGRAM_TOKEN",
+            "apikey",
+        ] {
+            assert!(n.is_sensitive(yes), "{yes} should be sensitive");
+        }
+        for no in [
+            "token_url",
+            "max_tokens",
+            "key_path",
+            "secret_name",
+            "public_key",
+            "primary_key",
+            "api_key_env",
+            "password_hint",
+            "sort_key",
+            "tokenizer",
+            "keys",
+            "monkey",
+            "keyboard",
+            "token_count",
+            "secret_id",
+            "api_key_id",
+            "num_tokens",
+            "",
+        ] {
+            assert!(!n.is_sensitive(no), "{no} should not be sensitive");
+        }
+    }
+}

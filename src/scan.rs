@@ -1,0 +1,325 @@
+//! The pipeline: discover → read and scan each file (in parallel) → repository
+//! checks → suppress → sorted findings.
+
+use crate::classify::{classify, Kind};
+use crate::config::Config;
+use crate::finding::{
+    normalise_line, redact, redact_line, stable_hash, Finding, Location, RawFinding, Severity, Span,
+};
+use crate::repo::dotenv;
+use crate::rules;
+use crate::secrets::SecretEngine;
+use crate::source::SourceFile;
+use crate::suppress;
+use crate::walk::{self, Candidate, Skipped};
+use anyhow::{Context, Result};
+use rayon::prelude::*;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+pub struct ScanOptions {
+    pub paths: Vec<PathBuf>,
+    pub config: Config,
+    /// Only these rules (all enabled rules when empty).
+    pub only: Vec<String>,
+    pub force_exclude: bool,
+    pub threads: usize,
+}
+
+#[derive(Debug, Default)]
+pub struct ScanReport {
+    pub findings: Vec<Finding>,
+    pub files_scanned: usize,
+    pub skipped: Vec<Skipped>,
+    /// Problems that did not stop the scan but left something unchecked.
+    pub warnings: Vec<String>,
+    /// Paths that could not be read at all.
+    pub errors: Vec<String>,
+    /// Findings removed by inline `botlint: ignore` comments.
+    pub suppressed: usize,
+}
+
+/// Everything a per-file pass needs, shared read-only across threads.
+struct Ctx<'a> {
+    config: &'a Config,
+    engine: &'a SecretEngine,
+    only: &'a [String],
+}
+
+impl Ctx<'_> {
+    /// The severity a rule reports at, or `None` when the rule is off.
+    fn severity(&self, rule: &str) -> Option<Severity> {
+        let doc = rules::find(rule)?;
+        if !self.config.is_enabled(rule)
+            || (!self.only.is_empty() && !self.only.iter().any(|o| o == rule))
+        {
+            return None;
+        }
+        Some(self.config.severity_for(rule, doc.default_severity()))
+    }
+}
+
+enum FileOutcome {
+    Scanned(Vec<Finding>, usize),
+    /// Passed over on purpose (too large, binary, not a regular file).
+    Skipped(Skipped),
+    /// Could not be read: the scan is incomplete.
+    Failed(String),
+}
+
+pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
+    let engine = SecretEngine::new(opts.config.patterns.clone(), &opts.config.allowlist)
+        .context("building the secret patterns")?;
+    let excludes = build_globset(&opts.config.exclude)?;
+    let discovery = walk::discover(
+        &opts.paths,
+        &walk::WalkOptions {
+            excludes: &excludes,
+            force_exclude: opts.force_exclude,
+            threads: opts.threads,
+        },
+    );
+    let ctx = Ctx {
+        config: &opts.config,
+        engine: &engine,
+        only: &opts.only,
+    };
+    let mut report = ScanReport {
+        skipped: discovery.skipped,
+        errors: discovery.errors,
+        ..ScanReport::default()
+    };
+    let outcomes: Vec<FileOutcome> = discovery
+        .files
+        .par_iter()
+        .map(|c| scan_candidate(c, &ctx))
+        .collect();
+    for o in outcomes {
+        match o {
+            FileOutcome::Scanned(mut f, suppressed) => {
+                report.files_scanned += 1;
+                report.suppressed += suppressed;
+                report.findings.append(&mut f);
+            }
+            FileOutcome::Skipped(s) => report.skipped.push(s),
+            FileOutcome::Failed(e) => report.errors.push(e),
+        }
+    }
+    // Repository-level checks.
+    let listed: Vec<(PathBuf, String)> = discovery
+        .files
+        .iter()
+        .map(|c| (c.path.clone(), c.display.clone()))
+        .collect();
+    let env = dotenv::check(
+        &listed,
+        &opts.paths,
+        |r| ctx.severity(r),
+        &mut report.warnings,
+    );
+    for f in env {
+        // A tracked .env that the walk skipped (it is git-ignored) still holds
+        // committed secrets: scan it too.
+        if f.raw.rule == "env-file-tracked" && !listed.iter().any(|(_, d)| *d == f.display) {
+            let c = Candidate {
+                path: PathBuf::from(&f.display),
+                display: f.display.clone(),
+                explicit: true,
+            };
+            if let FileOutcome::Scanned(mut more, s) = scan_candidate(&c, &ctx) {
+                report.files_scanned += 1;
+                report.suppressed += s;
+                report.findings.append(&mut more);
+            }
+        }
+        report.findings.push(file_level_finding(&f.display, f.raw));
+    }
+    report
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    report.findings.dedup();
+    report.skipped.sort();
+    report.skipped.dedup();
+    Ok(report)
+}
+
+fn build_globset(globs: &[String]) -> Result<globset::GlobSet> {
+    let mut b = globset::GlobSetBuilder::new();
+    for g in globs {
+        b.add(globset::Glob::new(g).with_context(|| format!("bad exclude glob {g:?}"))?);
+        // `dir` and `dir/` also exclude what is below.
+        let trimmed = g.trim_end_matches('/');
+        if !trimmed.contains('*') {
+            b.add(globset::Glob::new(&format!("{trimmed}/**"))?);
+        }
+    }
+    Ok(b.build()?)
+}
+
+enum ReadError {
+    /// Deliberately not read (size, type): listed as skipped.
+    Skip(String),
+    /// Could not be read: an error.
+    Io(String),
+}
+
+fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
+    use ReadError::{Io, Skip};
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        // A FIFO swapped in after discovery must not block the open.
+        opts.custom_flags(libc::O_NONBLOCK);
+    }
+    let file = opts.open(path).map_err(|e| Io(walk::io_reason(&e)))?;
+    let md = file.metadata().map_err(|e| Io(walk::io_reason(&e)))?;
+    if !md.is_file() {
+        return Err(Skip("not a regular file".into()));
+    }
+    if md.len() > cap {
+        return Err(Skip(format!("too large ({} bytes, limit {cap})", md.len())));
+    }
+    let mut buf = Vec::with_capacity(md.len() as usize);
+    file.take(cap + 1)
+        .read_to_end(&mut buf)
+        .map_err(|e| Io(walk::io_reason(&e)))?;
+    if buf.len() as u64 > cap {
+        return Err(Skip(format!(
+            "too large (grew past limit {cap} while reading)"
+        )));
+    }
+    Ok(buf)
+}
+
+fn is_binary(bytes: &[u8]) -> bool {
+    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+}
+
+fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
+    let skipped = |reason: String| {
+        FileOutcome::Skipped(Skipped {
+            path: c.display.clone(),
+            reason,
+        })
+    };
+    let bytes = match read_file(&c.path, ctx.config.max_file_size) {
+        Ok(b) => b,
+        Err(ReadError::Skip(reason)) => return skipped(reason),
+        Err(ReadError::Io(e)) => return FileOutcome::Failed(format!("{}: {e}", c.display)),
+    };
+    if is_binary(&bytes) {
+        return skipped("binary (NUL byte in the first 8 KiB)".into());
+    }
+    let kind = classify(&c.path, &bytes[..bytes.len().min(256)]);
+    let src = SourceFile::new(c.display.clone(), bytes);
+    let (findings, suppressed) = scan_source(&src, kind, ctx);
+    FileOutcome::Scanned(findings, suppressed)
+}
+
+/// Run every per-file rule on one file; returns findings and how many were suppressed.
+fn scan_source(src: &SourceFile, kind: Kind, ctx: &Ctx<'_>) -> (Vec<Finding>, usize) {
+    let mut raws: Vec<RawFinding> = Vec::new();
+    let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
+    // Secret ranges are needed for redaction even when the rule is off.
+    let hits = ctx.engine.scan(&src.bytes, kind);
+    let secret_sev = ctx.severity("hardcoded-secret");
+    for h in hits {
+        secret_ranges.push((h.start, h.end));
+        if let Some(rule_sev) = secret_sev {
+            let shown = redact(&String::from_utf8_lossy(&src.bytes[h.start..h.end]));
+            // A pattern marked `warning` stays a warning unless the user raised the rule.
+            let severity = if ctx.config.severity.contains_key("hardcoded-secret") {
+                rule_sev
+            } else {
+                h.severity.min(rule_sev)
+            };
+            raws.push(RawFinding {
+                rule: "hardcoded-secret",
+                sub_id: Some(h.pattern_id.clone()),
+                severity,
+                location: Location::Bytes(h.start, h.end),
+                message: format!("{} `{shown}` is hardcoded", h.description),
+                fix: Some(
+                    "revoke it at the provider, then load it from the environment or a secret store"
+                        .into(),
+                ),
+                secret_hash: Some(h.hash),
+            });
+        }
+    }
+    secret_ranges.sort_unstable();
+    let mut out = Vec::with_capacity(raws.len());
+    let mut suppressed = 0;
+    for raw in raws {
+        let f = finalize(src, raw, &secret_ranges);
+        let line_text = |l: usize| (l <= src.line_count()).then(|| src.line_text(l - 1));
+        if suppress::is_suppressed(f.span.start_line, &f.rule, f.sub_id.as_deref(), line_text) {
+            suppressed += 1;
+        } else {
+            out.push(f);
+        }
+    }
+    (out, suppressed)
+}
+
+/// Turn a rule's raw finding into a finding: span, redacted snippet, fingerprint.
+fn finalize(src: &SourceFile, raw: RawFinding, secrets: &[(usize, usize)]) -> Finding {
+    let (start, end) = match raw.location {
+        Location::Bytes(s, e) => (s, e),
+        Location::File => (0, 0),
+    };
+    let mut span = src.span(start, end);
+    let line_idx = span.start_line - 1;
+    let line = src.line_range(line_idx);
+    let hl_end = end.min(line.1).max(start);
+    let red = redact_line(&src.bytes, line, secrets, (start, hl_end));
+    if matches!(raw.location, Location::File) {
+        span.end_col = red.text.chars().count() + 1;
+    }
+    let anchor = match &raw.secret_hash {
+        Some(h) => h.clone(),
+        None => normalise_line(&red.text),
+    };
+    let fingerprint = stable_hash(&[
+        raw.rule.as_bytes(),
+        raw.sub_id.as_deref().unwrap_or("").as_bytes(),
+        src.rel_path.as_bytes(),
+        anchor.as_bytes(),
+    ]);
+    Finding {
+        rule: raw.rule.to_string(),
+        sub_id: raw.sub_id,
+        severity: raw.severity,
+        path: src.rel_path.clone(),
+        span,
+        message: raw.message,
+        snippet: Some(red.text),
+        highlight: Some(red.highlight),
+        fix: raw.fix,
+        fingerprint,
+    }
+}
+
+/// A finding about a whole file (no snippet: the file may hold secrets).
+fn file_level_finding(display: &str, raw: RawFinding) -> Finding {
+    let fingerprint = stable_hash(&[raw.rule.as_bytes(), display.as_bytes()]);
+    Finding {
+        rule: raw.rule.to_string(),
+        sub_id: raw.sub_id,
+        severity: raw.severity,
+        path: display.to_string(),
+        span: Span {
+            start_line: 1,
+            start_col: 1,
+            end_line: 1,
+            end_col: 1,
+        },
+        message: raw.message,
+        snippet: None,
+        highlight: None,
+        fix: raw.fix,
+        fingerprint,
+    }
+}

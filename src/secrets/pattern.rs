@@ -1,0 +1,108 @@
+//! One secret pattern: its data (as written in `rules/secrets.toml` or a
+//! user's config) and its lazily compiled regexes.
+
+use super::validate::Validator;
+use crate::rules::SeverityName;
+use anyhow::{Context, Result};
+use regex::bytes::{Regex, RegexBuilder};
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+/// A pattern as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct PatternSpec {
+    pub id: String,
+    pub name: String,
+    pub keywords: Vec<String>,
+    pub regex: String,
+    #[serde(default)]
+    pub min_entropy: Option<f64>,
+    #[serde(default)]
+    pub validate: Option<Validator>,
+    #[serde(default)]
+    pub severity: Option<SeverityName>,
+    #[serde(default)]
+    pub allow: Vec<String>,
+    #[serde(default)]
+    pub positive: Vec<String>,
+    #[serde(default)]
+    pub negative: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PatternsFile {
+    pattern: Vec<PatternSpec>,
+}
+
+/// Parse a patterns file (`[[pattern]]` entries).
+pub fn parse_patterns(text: &str) -> Result<Vec<PatternSpec>> {
+    let file: PatternsFile = toml::from_str(text)?;
+    Ok(file.pattern)
+}
+
+/// A pattern ready to run. The regexes compile on first use, so a run only
+/// pays for the patterns whose keywords occur in the files it reads.
+pub struct Pattern {
+    pub spec: PatternSpec,
+    compiled: OnceLock<Compiled>,
+}
+
+pub struct Compiled {
+    pub regex: Regex,
+    /// Index of the `secret` capture group, if any.
+    pub secret_group: Option<usize>,
+    pub allow: Vec<Regex>,
+}
+
+fn build(re: &str) -> Result<Regex, regex::Error> {
+    RegexBuilder::new(re)
+        .size_limit(32 << 20)
+        .dfa_size_limit(32 << 20)
+        .build()
+}
+
+impl Pattern {
+    pub fn new(spec: PatternSpec) -> Pattern {
+        Pattern {
+            spec,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    /// Check the pattern eagerly (for user-supplied patterns, whose errors
+    /// must be reported before the scan starts).
+    pub fn check(spec: &PatternSpec) -> Result<()> {
+        anyhow::ensure!(
+            !spec.keywords.is_empty(),
+            "pattern {:?} has no keywords (each pattern needs at least one, for the prefilter)",
+            spec.id
+        );
+        build(&spec.regex).with_context(|| format!("pattern {:?}: bad regex", spec.id))?;
+        for a in &spec.allow {
+            build(a).with_context(|| format!("pattern {:?}: bad allow regex", spec.id))?;
+        }
+        Ok(())
+    }
+
+    pub fn compiled(&self) -> &Compiled {
+        self.compiled.get_or_init(|| {
+            // Built-in patterns are compiled by the test suite and user patterns
+            // by `check` before the scan, so a failure here is a bug.
+            let regex = build(&self.spec.regex).expect("pattern regex checked before use");
+            let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+            let allow = self
+                .spec
+                .allow
+                .iter()
+                .map(|a| build(a).expect("allow regex checked before use"))
+                .collect();
+            Compiled {
+                regex,
+                secret_group,
+                allow,
+            }
+        })
+    }
+}

@@ -1,0 +1,111 @@
+//! A file's bytes with a line index: byte offsets to 1-based line/column.
+
+use crate::finding::Span;
+
+pub struct SourceFile {
+    /// Path relative to the scan root, `/`-separated.
+    pub rel_path: String,
+    pub bytes: Vec<u8>,
+    /// Byte offset of the start of each line.
+    line_starts: Vec<usize>,
+}
+
+impl SourceFile {
+    pub fn new(rel_path: String, bytes: Vec<u8>) -> SourceFile {
+        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
+        line_starts.push(0);
+        for i in memchr_iter(b'\n', &bytes) {
+            line_starts.push(i + 1);
+        }
+        SourceFile {
+            rel_path,
+            bytes,
+            line_starts,
+        }
+    }
+
+    /// The text, if the file is valid UTF-8 (lossy otherwise).
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        String::from_utf8_lossy(&self.bytes)
+    }
+
+    pub fn line_count(&self) -> usize {
+        self.line_starts.len()
+    }
+
+    /// 0-based line index holding byte `offset`.
+    pub fn line_index(&self, offset: usize) -> usize {
+        match self.line_starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        }
+    }
+
+    /// Byte range of 0-based line `idx`, without its line terminator.
+    pub fn line_range(&self, idx: usize) -> (usize, usize) {
+        let start = self.line_starts[idx];
+        let mut end = self
+            .line_starts
+            .get(idx + 1)
+            .map(|&e| e - 1)
+            .unwrap_or(self.bytes.len());
+        if end > start && self.bytes[end - 1] == b'\r' {
+            end -= 1;
+        }
+        (start, end.max(start))
+    }
+
+    /// Text of 0-based line `idx` (lossy UTF-8).
+    pub fn line_text(&self, idx: usize) -> String {
+        let (s, e) = self.line_range(idx);
+        String::from_utf8_lossy(&self.bytes[s..e]).into_owned()
+    }
+
+    /// 1-based character column of byte `offset` within its line.
+    pub fn column(&self, offset: usize) -> usize {
+        let line = self.line_index(offset);
+        let start = self.line_starts[line];
+        let offset = offset.min(self.bytes.len());
+        String::from_utf8_lossy(&self.bytes[start..offset])
+            .chars()
+            .count()
+            + 1
+    }
+
+    /// Span of the byte range `start..end`.
+    pub fn span(&self, start: usize, end: usize) -> Span {
+        let end = end.max(start);
+        Span {
+            start_line: self.line_index(start) + 1,
+            start_col: self.column(start),
+            end_line: self.line_index(end) + 1,
+            end_col: self.column(end),
+        }
+    }
+}
+
+fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
+    haystack
+        .iter()
+        .enumerate()
+        .filter_map(move |(i, &b)| (b == needle).then_some(i))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let f = SourceFile::new("a".into(), "ab\r\ncdé\nx".as_bytes().to_vec());
+        assert_eq!(f.line_count(), 3);
+        assert_eq!(f.line_text(0), "ab");
+        assert_eq!(f.line_text(1), "cdé");
+        let s = f.span(4, 8);
+        assert_eq!(
+            (s.start_line, s.start_col, s.end_line, s.end_col),
+            (2, 1, 2, 4)
+        );
+        assert_eq!(f.line_text(2), "x");
+    }
+}
