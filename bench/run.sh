@@ -106,12 +106,11 @@ VERSION[rg-floor]="$RG --version"
 devnull_guard() {
   [ -c /dev/null ] && return 0
   echo "!! /dev/null is no longer a character device (after: $1)." >&2
-  if mknod -m 666 /dev/.null.bench c 1 3 2>/dev/.null.err && mv -f /dev/.null.bench /dev/null; then
+  if mknod -m 666 /dev/.null.bench c 1 3 && mv -f /dev/.null.bench /dev/null; then
     echo "!! restored /dev/null (c 1 3, 0666)" >&2
   else
     echo "!! restore it as root: mknod -m 666 /dev/.null.new c 1 3 && mv -f /dev/.null.new /dev/null" >&2
   fi
-  rm -f /dev/.null.err 2>/dev/null
   exit 3
 }
 devnull_guard "start"

@@ -1,0 +1,74 @@
+//! Helpers shared by the integration tests: run the real binary in an
+//! isolated environment (no user git config, no global excludes, no colour).
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// An empty HOME so that the machine's global git excludes and config do not leak in.
+pub fn isolated_home() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temp home")
+}
+
+pub fn botlint(cwd: &Path, home: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_botlint"))
+        .args(args)
+        .current_dir(cwd)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("NO_COLOR", "1")
+        .env_remove("BOTLINT_ADVISORY_DB")
+        .output()
+        .expect("run botlint")
+}
+
+pub fn git(cwd: &Path, home: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(args)
+        .current_dir(cwd)
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@t.invalid")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@t.invalid")
+        .output()
+        .expect("git is needed by the tests");
+    assert!(
+        out.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// (path, line, full rule id) of every finding in a JSON report.
+pub fn findings(json: &[u8]) -> Vec<(String, usize, String)> {
+    let doc: serde_json::Value = serde_json::from_slice(json)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(json)));
+    let mut out: Vec<_> = doc["findings"]
+        .as_array()
+        .expect("findings array")
+        .iter()
+        .map(|f| {
+            let rule = f["rule"].as_str().unwrap().to_string();
+            let id = match f["sub_id"].as_str() {
+                Some(s) => format!("{rule}/{s}"),
+                None => rule,
+            };
+            (
+                f["path"].as_str().unwrap().to_string(),
+                f["span"]["start_line"].as_u64().unwrap() as usize,
+                id,
+            )
+        })
+        .collect();
+    out.sort();
+    out
+}
