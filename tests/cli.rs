@@ -349,3 +349,45 @@ fn rules_and_rule_explain() {
         assert!(text.contains(part), "{part} missing: {text}");
     }
 }
+
+#[test]
+fn excludes_are_relative_to_the_config_file() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "botlint.toml",
+        b"exclude = [\"app/generated/**\", \"vendored\"]\n",
+    );
+    let leak = format!("API_TOKEN = \"{SECRET}\"\n");
+    write(d, "app/generated/keys.py", leak.as_bytes());
+    write(d, "app/vendored/lib.py", leak.as_bytes());
+    write(d, "app/vendored_not/lib.py", leak.as_bytes());
+    write(d, "app/main.py", leak.as_bytes());
+    // Run from a sub-directory: the config is found upwards, its globs stay rooted at its folder.
+    let out = common::botlint(&d.join("app"), home.path(), &[".", "--format", "json"]);
+    let paths: Vec<String> = common::findings(&out.stdout)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(paths, ["main.py", "vendored/lib.py", "vendored_not/lib.py"]);
+    // Named explicitly, an excluded file is scanned unless --force-exclude.
+    let out = common::botlint(
+        &d.join("app"),
+        home.path(),
+        &["generated/keys.py", "--format", "json"],
+    );
+    assert_eq!(common::findings(&out.stdout).len(), 1);
+    let out = common::botlint(
+        &d.join("app"),
+        home.path(),
+        &["generated/keys.py", "--force-exclude", "--format", "json"],
+    );
+    assert_eq!(common::findings(&out.stdout).len(), 0);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("no file was scanned"));
+}
