@@ -138,27 +138,24 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
 impl Generic {
     fn regex(&self) -> &Regex {
         self.assignment
-            .get_or_init(|| Regex::new(ASSIGNMENT).expect("static regex"))
+            .get_or_init(|| super::pattern::build(ASSIGNMENT).expect("static regex"))
     }
 
     /// Find `name = "value"` bindings whose name is secret-like and whose value
     /// looks like a credential.
     pub fn scan(&self, bytes: &[u8], kind: Kind, names: &SensitiveNames) -> Vec<GenericHit> {
         let mut hits = Vec::new();
-        let mut last_line_start = usize::MAX;
+        // End of the last line handed to the regex: later keywords on it are skipped,
+        // so each line is searched once and the pass stays linear in the file size.
+        let mut done_until = 0;
         for m in self.line_filter.find_iter(bytes) {
-            let line_start = bytes[..m.start()]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
-            if line_start == last_line_start {
+            if m.start() < done_until {
                 continue;
             }
-            last_line_start = line_start;
-            let line_end = bytes[m.end()..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |p| m.end() + p);
+            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |p| p + 1);
+            let line_end =
+                memchr::memchr(b'\n', &bytes[m.end()..]).map_or(bytes.len(), |p| m.end() + p);
+            done_until = line_end;
             self.scan_line(bytes, line_start, line_end, kind, names, &mut hits);
         }
         hits
