@@ -131,7 +131,7 @@ impl SecretEngine {
                     usize::MAX,
                     SecretHit {
                         pattern_id: GENERIC_ID.to_string(),
-                        description: "secret-looking value bound to a secret-like name".to_string(),
+                        description: "Credential".to_string(),
                         severity: Severity::Error,
                         start: g.start,
                         end: g.end,
