@@ -62,6 +62,46 @@ pub fn dotenv_name(file_name: &str) -> Option<DotenvName> {
     })
 }
 
+/// Is this file test code or test data? (`tests/`, `test_data/`, `fixtures/`,
+/// `test_*.py`, `*_test.go`, `*.spec.ts`, `conftest.py`…)
+pub fn is_test_path(rel: &str) -> bool {
+    const DIRS: &[&str] = &[
+        "test",
+        "tests",
+        "testing",
+        "test_data",
+        "testdata",
+        "test-data",
+        "fixtures",
+        "fixture",
+        "__tests__",
+        "spec",
+        "specs",
+        "mocks",
+        "__mocks__",
+        "testutils",
+        "test_utils",
+    ];
+    let mut parts = rel.split('/').peekable();
+    while let Some(part) = parts.next() {
+        let lower = part.to_ascii_lowercase();
+        if parts.peek().is_some() {
+            if DIRS.contains(&lower.as_str()) {
+                return true;
+            }
+            continue;
+        }
+        let stem = lower.split('.').next().unwrap_or("");
+        return lower == "conftest.py"
+            || stem.starts_with("test_")
+            || stem.ends_with("_test")
+            || stem.ends_with("_tests")
+            || lower.contains(".test.")
+            || lower.contains(".spec.");
+    }
+    false
+}
+
 /// Classify by name, then by the first line (shebang) for files without an extension.
 pub fn classify(path: &Path, head: &[u8]) -> Kind {
     let name = path
@@ -129,6 +169,30 @@ mod tests {
         assert_eq!(dotenv_name(".envrc"), None);
         assert_eq!(dotenv_name("environment.yml"), None);
         assert_eq!(dotenv_name("env.py"), None);
+    }
+
+    #[test]
+    fn test_paths() {
+        for yes in [
+            "tests/test_bot.py",
+            "pkg/test_data/v.json",
+            "src/a_test.go",
+            "web/x.spec.ts",
+            "conftest.py",
+            "crates/x/tests/http.rs",
+            "fixtures/a.py",
+            "app/test_auth.py",
+        ] {
+            assert!(is_test_path(yes), "{yes}");
+        }
+        for no in [
+            "bot/main.py",
+            "src/testament.py",
+            "latest/config.json",
+            "contest.py",
+        ] {
+            assert!(!is_test_path(no), "{no}");
+        }
     }
 
     #[test]

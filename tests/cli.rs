@@ -391,3 +391,26 @@ fn excludes_are_relative_to_the_config_file() {
         .unwrap()
         .contains("no file was scanned"));
 }
+
+#[test]
+fn generic_secrets_in_test_code_are_warnings_provider_keys_stay_errors() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "tests/test_auth.py",
+        format!("API_SECRET = \"{SECRET}\"\n").as_bytes(),
+    );
+    let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["findings"][0]["severity"], "warning");
+    write(
+        d,
+        "tests/test_keys.py",
+        b"GITHUB_TOKEN = \"ghp_Q3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA5zZ9xq\"\n",
+    );
+    let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
+    assert_eq!(code(&out), 1);
+}

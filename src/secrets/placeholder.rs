@@ -84,8 +84,42 @@ const PLACEHOLDER_WORDS: &[&str] = &[
     "example",
 ];
 
-/// Is `value` a placeholder rather than a credential?
+/// Is `value` a placeholder rather than a credential? Base64 that decodes to a
+/// placeholder (`dGVzdC1zZWNyZXQ=`, "test-secret") counts too.
 pub fn is_placeholder(value: &str) -> bool {
+    is_placeholder_text(value)
+        || decode_base64_text(value.trim()).is_some_and(|d| is_placeholder_text(&d))
+}
+
+/// Standard or URL-safe base64 (padding optional) that decodes to printable ASCII.
+fn decode_base64_text(v: &str) -> Option<String> {
+    if v.len() < 8 {
+        return None;
+    }
+    let mut bits: u32 = 0;
+    let mut nbits = 0;
+    let mut out = Vec::with_capacity(v.len() * 3 / 4);
+    for c in v.trim_end_matches('=').bytes() {
+        let val = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(val);
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+            bits &= (1 << nbits) - 1;
+        }
+    }
+    (out.iter().all(|b| (0x20..0x7f).contains(b))).then(|| String::from_utf8(out).ok())?
+}
+
+fn is_placeholder_text(value: &str) -> bool {
     let v = value.trim();
     if v.is_empty() {
         return true;
@@ -182,6 +216,7 @@ mod tests {
             "",
             "REPLACE_WITH_YOUR_KEY",
             "9876543210",
+            "dGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZy12YWx1ZS0wMQ==",
         ] {
             assert!(is_placeholder(p), "{p:?} is a placeholder");
         }
