@@ -44,6 +44,9 @@ pub struct SecretEngine {
     generic: generic::Generic,
     names: &'static SensitiveNames,
     allowlist: Vec<Regex>,
+    /// Search only around keyword hits (always, but for the test that proves it
+    /// changes nothing).
+    windowed: bool,
 }
 
 impl SecretEngine {
@@ -93,6 +96,7 @@ impl SecretEngine {
             generic: generic::Generic::default(),
             names: rules::sensitive_names(),
             allowlist,
+            windowed: true,
         })
     }
 
@@ -107,10 +111,15 @@ impl SecretEngine {
     /// All secrets in `bytes`, one hit per secret span (the first pattern in
     /// catalogue order wins an overlap; the generic detector comes last).
     pub fn scan(&self, bytes: &[u8], kind: Kind) -> Vec<SecretHit> {
-        let mut wanted = vec![false; self.patterns.len()];
+        // Where each pattern must look: the lines around its keywords' hits.
+        let mut windows: Vec<Windows> = vec![Windows::None; self.patterns.len()];
         for m in self.keywords.find_overlapping_iter(bytes) {
             for &p in &self.keyword_owners[m.pattern().as_usize()] {
-                wanted[p] = true;
+                if self.patterns[p].spec.whole_file || !self.windowed {
+                    windows[p] = Windows::WholeFile;
+                } else {
+                    windows[p].add(bytes, m.start(), m.end());
+                }
             }
         }
         // (priority, hit)
@@ -118,9 +127,17 @@ impl SecretEngine {
         // Spans a pattern matched but an allowlist cleared (published sample keys):
         // the generic detector must not report them either.
         let mut cleared: Vec<(usize, usize)> = Vec::new();
-        for (prio, pattern) in self.patterns.iter().enumerate() {
-            if wanted[prio] {
-                self.run_pattern(pattern, bytes, prio, &mut hits, &mut cleared);
+        for (prio, (pattern, w)) in self.patterns.iter().zip(&windows).enumerate() {
+            match w {
+                Windows::None => {}
+                Windows::WholeFile => {
+                    self.run_pattern(pattern, bytes, 0, prio, &mut hits, &mut cleared)
+                }
+                Windows::Ranges(ranges, _) => {
+                    for &(s, e) in ranges {
+                        self.run_pattern(pattern, &bytes[s..e], s, prio, &mut hits, &mut cleared);
+                    }
+                }
             }
         }
         for g in self.generic.scan(bytes, kind, self.names) {
@@ -143,11 +160,14 @@ impl SecretEngine {
         dedup_overlaps(hits)
     }
 
+    /// Run one pattern over `bytes`, a window that starts at `base` in the file.
     fn run_pattern(
         &self,
         pattern: &Pattern,
         bytes: &[u8],
+        base: usize,
         prio: usize,
+
         hits: &mut Vec<(usize, SecretHit)>,
         cleared: &mut Vec<(usize, usize)>,
     ) {
@@ -180,7 +200,7 @@ impl SecretEngine {
                 }
             }
             if c.allow.iter().any(|a| a.is_match(secret)) || self.allowed(secret) {
-                cleared.push((m.start(), m.end()));
+                cleared.push((base + m.start(), base + m.end()));
                 continue;
             }
             hits.push((
@@ -189,8 +209,8 @@ impl SecretEngine {
                     pattern_id: spec.id.clone(),
                     description: spec.name.clone(),
                     severity: spec.severity.map_or(Severity::Error, Into::into),
-                    start: m.start(),
-                    end: m.end(),
+                    start: base + m.start(),
+                    end: base + m.end(),
                     hash: stable_hash(&[secret]),
                 },
             ));
@@ -198,7 +218,84 @@ impl SecretEngine {
     }
 }
 
+/// The parts of a file one pattern's regex must search.
+///
+/// A match contains one of the pattern's keywords, so it lies on or next to a
+/// line with a keyword hit: the regex runs on those lines, one line of context
+/// either side, merged. Windows start after a newline and end after one (or at
+/// the ends of the file), so `^`, `$` and `\b` behave exactly as on the whole
+/// file. Patterns whose matches may run over many lines (PEM blocks, keypair
+/// arrays) say `whole-file = true` and search the whole file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Windows {
+    None,
+    WholeFile,
+    /// Merged ranges, and the start of the last range's last line: a later hit
+    /// that ends before it already has its line and the next inside the window.
+    Ranges(Vec<(usize, usize)>, usize),
+}
+
+impl Windows {
+    /// Add the window around a keyword hit at `start..end`.
+    fn add(&mut self, bytes: &[u8], start: usize, end: usize) {
+        if let Windows::Ranges(_, covered) = self {
+            if end < *covered {
+                return; // frequent keywords cost nothing more
+            }
+        }
+        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
+        let from = if line_start == 0 {
+            0
+        } else {
+            memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |p| p + 1)
+        };
+        let next_line = |at: usize| {
+            memchr::memchr(b'\n', &bytes[at.min(bytes.len())..]).map_or(bytes.len(), |p| at + p + 1)
+        };
+        let last_line = next_line(end);
+        let to = next_line(last_line);
+        match self {
+            Windows::WholeFile => {}
+            Windows::None => *self = Windows::Ranges(vec![(from, to)], last_line),
+            Windows::Ranges(r, covered) => {
+                *covered = last_line;
+                match r.last_mut() {
+                    Some(last) if from <= last.1 => last.1 = last.1.max(to),
+                    _ => r.push((from, to)),
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::Windows;
+
+    #[test]
+    fn windows_cover_the_hit_line_and_its_neighbours_merged() {
+        let text = b"l0\nl1 key\nl2\nl3\nl4\nl5 key key\nl6\nl7";
+        let mut w = Windows::None;
+        w.add(text, 6, 9);
+        w.add(text, 21, 24);
+        w.add(text, 25, 28);
+        let Windows::Ranges(r, _) = &w else { panic!() };
+        let parts: Vec<&str> = r
+            .iter()
+            .map(|&(s, e)| std::str::from_utf8(&text[s..e]).unwrap())
+            .collect();
+        assert_eq!(parts, ["l0\nl1 key\nl2\n", "l4\nl5 key key\nl6\n"]);
+        // Adjacent windows merge.
+        let mut w = Windows::None;
+        w.add(text, 6, 9);
+        w.add(text, 13, 14);
+        let Windows::Ranges(r, _) = &w else { panic!() };
+        assert_eq!(r.len(), 1);
+    }
+}
+
 /// Keep one hit per overlapping span: lower priority number wins, then the
+
 /// earlier start. O(n log n).
 fn dedup_overlaps(mut hits: Vec<(usize, SecretHit)>) -> Vec<SecretHit> {
     hits.sort_by_key(|(prio, h)| (*prio, h.start, h.end));
@@ -282,6 +379,45 @@ mod tests {
         }
     }
 
+    /// Searching only the lines around keyword hits finds exactly what
+    /// searching whole files finds: over every fixture, and over every
+    /// positive example buried in filler text.
+    #[test]
+    fn windows_change_nothing() {
+        let fast = engine();
+        let mut slow = engine();
+        slow.windowed = false;
+        let mut texts: Vec<(String, Vec<u8>)> = Vec::new();
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
+        for e in walkdir::WalkDir::new(root).into_iter().flatten() {
+            if e.file_type().is_file() {
+                texts.push((
+                    e.path().display().to_string(),
+                    std::fs::read(e.path()).unwrap(),
+                ));
+            }
+        }
+        let mut doc = String::new();
+        for (i, spec) in fast.patterns().enumerate() {
+            for p in &spec.positive {
+                doc.push_str(&format!("# filler {i}\nx = {i}\n{p}\ny = [{i}]\n\n"));
+            }
+        }
+        texts.push(("all positives".into(), doc.into_bytes()));
+        let mut total = 0;
+        for (name, bytes) in &texts {
+            for kind in [Kind::Source(Lang::Python), Kind::Config] {
+                let a = fast.scan(bytes, kind);
+                total += a.len();
+                assert_eq!(a, slow.scan(bytes, kind), "{name}");
+            }
+        }
+        assert!(
+            total > 200,
+            "the corpus should hold many secrets, found {total}"
+        );
+    }
+
     #[test]
     fn overlaps_keep_the_first_pattern() {
         let h = |p: usize, s: usize, e: usize| {
@@ -313,6 +449,7 @@ mod tests {
             validate: None,
             severity: None,
             allow: vec![],
+            whole_file: false,
             positive: vec![],
             negative: vec![],
         };

@@ -24,8 +24,13 @@ pub struct PatternSpec {
     pub severity: Option<SeverityName>,
     #[serde(default)]
     pub allow: Vec<String>,
+    /// Search the whole file rather than the lines around keyword hits (for
+    /// matches that run over many lines: PEM blocks, multi-line arrays).
+    #[serde(default)]
+    pub whole_file: bool,
     #[serde(default)]
     pub positive: Vec<String>,
+
     #[serde(default)]
     pub negative: Vec<String>,
 }

@@ -1,0 +1,73 @@
+//! Where does the secret engine spend its time? Times each pattern's regex
+//! (and the keyword prefilter, and the generic detector) over every file of a
+//! tree, single-threaded, and prints the costliest first.
+//!
+//!     cargo run --release --example pattern_cost -- path/to/tree
+
+use botlint::classify::classify;
+use botlint::secrets::pattern::{parse_patterns, Pattern};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let root = std::env::args().nth(1).expect("usage: pattern_cost <dir>");
+    let mut files = Vec::new();
+    for entry in ignore::WalkBuilder::new(&root)
+        .hidden(false)
+        .build()
+        .flatten()
+    {
+        if entry.file_type().is_some_and(|t| t.is_file()) {
+            if let Ok(b) = std::fs::read(entry.path()) {
+                if b.len() < 5 << 20 && !b[..b.len().min(8192)].contains(&0) {
+                    files.push((entry.into_path(), b));
+                }
+            }
+        }
+    }
+    let lowered: Vec<Vec<u8>> = files.iter().map(|f| f.1.to_ascii_lowercase()).collect();
+    let total: usize = files.iter().map(|f| f.1.len()).sum();
+    println!("{} files, {:.1} MB", files.len(), total as f64 / 1e6);
+    let specs = parse_patterns(botlint::rules::SECRETS_TOML)
+        .unwrap()
+        .pattern;
+    let mut rows: Vec<(Duration, String, usize)> = Vec::new();
+    for spec in specs {
+        let id = spec.id.clone();
+        let kws: Vec<Vec<u8>> = spec
+            .keywords
+            .iter()
+            .map(|k| k.as_bytes().to_vec())
+            .collect();
+        let p = Pattern::new(spec);
+        let t = Instant::now();
+        let c = p.compiled();
+        let compile = t.elapsed();
+        let mut ran = 0;
+        let t = Instant::now();
+        for ((_, b), lower) in files.iter().zip(&lowered) {
+            if kws.iter().any(|k| memchr::memmem::find(lower, k).is_some()) {
+                ran += 1;
+                let _ = c.regex.captures_iter(b).count();
+            }
+        }
+        rows.push((
+            compile + t.elapsed(),
+            format!("{id} (compile {compile:?})"),
+            ran,
+        ));
+    }
+    let engine = botlint::secrets::SecretEngine::new(Vec::new(), &[]).unwrap();
+    for (p, b) in &files {
+        let _ = engine.scan(b, classify(p, b)); // warm up: compile what the files need
+    }
+    let t = Instant::now();
+    for (p, b) in &files {
+        let _ = engine.scan(b, classify(p, b));
+    }
+
+    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    for (d, id, ran) in rows.iter().take(15) {
+        println!("{:>10.2?}  {ran:>5} files  {id}", d);
+    }
+    println!("whole engine: {:?}", t.elapsed());
+}
