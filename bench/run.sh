@@ -191,41 +191,7 @@ done
 
 # Summary table (markdown) from this run's JSON exports.
 summary="$RESULTS_DIR/summary-$stamp.md"
-python3 - "$RESULTS_DIR" "$stamp" "$machine" "${trees[*]}" "${tools[*]}" > "$summary" <<'PY'
-import json, os, statistics, sys
-res_dir, stamp, machine, trees, tools = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4].split(), sys.argv[5].split()
-print(f"Run {stamp} — {machine}\n")
-for tree in trees:
-    med, info = {}, {}
-    for tool in tools:
-        p = os.path.join(res_dir, f"{tree}--{tool}-{stamp}.json")
-        if not os.path.exists(p):
-            continue
-        r = json.load(open(p))["results"][0]
-        med[tool] = r["median"]
-        info[tool] = r
-    rss = {}
-    p = os.path.join(res_dir, f"{tree}-rss-{stamp}.tsv")
-    if os.path.exists(p):
-        for line in open(p):
-            t, kb, rc = (line.rstrip("\n").split("\t") + ["", ""])[:3]
-            if kb:
-                rss[t] = int(kb)
-    if not med:
-        continue
-    base = med.get("botlint")
-    floor = med.get("rg-floor")
-    print(f"### {tree}\n")
-    print("| tool | median (s) | mean ± σ (s) | min (s) | runs | × botlint | × read floor | peak RSS (MiB) |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
-    for tool in sorted(med, key=med.get):
-        r = info[tool]
-        ratio = f"{med[tool]/base:.2f}" if base else "n/a"
-        fl = f"{med[tool]/floor:.1f}" if floor else "n/a"
-        m = f"{rss[tool]/1024:.0f}" if tool in rss else ""
-        print(f"| {tool} | {r['median']:.3f} | {r['mean']:.3f} ± {(r.get('stddev') or 0):.3f} | {r['min']:.3f} | {len(r['times'])} | {ratio} | {fl} | {m} |")
-    print()
-PY
+python3 "$HERE/summarize.py" "$RESULTS_DIR" "$stamp" > "$summary"
 echo
 cat "$summary"
-echo "(JSON: $RESULTS_DIR/*-$stamp.json; table: $summary)"
+echo "(JSON: $RESULTS_DIR/*-$stamp.json; table: $summary; redo it: bench/summarize.py $RESULTS_DIR $stamp)"

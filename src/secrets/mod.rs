@@ -295,7 +295,6 @@ mod window_tests {
 }
 
 /// Keep one hit per overlapping span: lower priority number wins, then the
-
 /// earlier start. O(n log n).
 fn dedup_overlaps(mut hits: Vec<(usize, SecretHit)>) -> Vec<SecretHit> {
     hits.sort_by_key(|(prio, h)| (*prio, h.start, h.end));
