@@ -65,7 +65,7 @@ fn main() {
         let _ = engine.scan(b, classify(p, b));
     }
 
-    rows.sort_by(|a, b| b.0.cmp(&a.0));
+    rows.sort_by_key(|r| std::cmp::Reverse(r.0));
     for (d, id, ran) in rows.iter().take(15) {
         println!("{:>10.2?}  {ran:>5} files  {id}", d);
     }
