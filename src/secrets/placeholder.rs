@@ -91,31 +91,12 @@ pub fn is_placeholder(value: &str) -> bool {
         || decode_base64_text(value.trim()).is_some_and(|d| is_placeholder_text(&d))
 }
 
-/// Standard or URL-safe base64 (padding optional) that decodes to printable ASCII.
+/// Standard or URL-safe base64 that decodes to printable ASCII.
 fn decode_base64_text(v: &str) -> Option<String> {
     if v.len() < 8 {
         return None;
     }
-    let mut bits: u32 = 0;
-    let mut nbits = 0;
-    let mut out = Vec::with_capacity(v.len() * 3 / 4);
-    for c in v.trim_end_matches('=').bytes() {
-        let val = match c {
-            b'A'..=b'Z' => c - b'A',
-            b'a'..=b'z' => c - b'a' + 26,
-            b'0'..=b'9' => c - b'0' + 52,
-            b'+' | b'-' => 62,
-            b'/' | b'_' => 63,
-            _ => return None,
-        };
-        bits = (bits << 6) | u32::from(val);
-        nbits += 6;
-        if nbits >= 8 {
-            nbits -= 8;
-            out.push((bits >> nbits) as u8);
-            bits &= (1 << nbits) - 1;
-        }
-    }
+    let out = super::validate::base64_decode(v)?;
     (out.iter().all(|b| (0x20..0x7f).contains(b))).then(|| String::from_utf8(out).ok())?
 }
 

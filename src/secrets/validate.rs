@@ -12,6 +12,9 @@ pub enum Validator {
     Bip39,
     /// An array of exactly 64 integers in 0..=255 (a Solana keypair file).
     SolanaKeypair,
+    /// A JSON Web Token: its header decodes to a JSON object naming `alg` or
+    /// `typ`, its payload to a JSON object.
+    Jwt,
 }
 
 impl Validator {
@@ -19,8 +22,53 @@ impl Validator {
         match self {
             Validator::Bip39 => is_bip39_phrase(secret),
             Validator::SolanaKeypair => is_solana_keypair(secret),
+            Validator::Jwt => is_jwt(secret),
         }
     }
+}
+
+/// Standard or URL-safe base64, padding optional. `None` for anything else.
+pub fn base64_decode(v: &str) -> Option<Vec<u8>> {
+    let mut bits: u32 = 0;
+    let mut nbits = 0;
+    let mut out = Vec::with_capacity(v.len() * 3 / 4);
+    for c in v.trim_end_matches('=').bytes() {
+        let val = match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' | b'-' => 62,
+            b'/' | b'_' => 63,
+            _ => return None,
+        };
+        bits = (bits << 6) | u32::from(val);
+        nbits += 6;
+        if nbits >= 8 {
+            nbits -= 8;
+            out.push((bits >> nbits) as u8);
+            bits &= (1 << nbits) - 1;
+        }
+    }
+    Some(out)
+}
+
+pub fn is_jwt(secret: &[u8]) -> bool {
+    let Ok(text) = std::str::from_utf8(secret) else {
+        return false;
+    };
+    let mut parts = text.split('.');
+    let (Some(header), Some(payload)) = (parts.next(), parts.next()) else {
+        return false;
+    };
+    let json_object = |seg: &str| {
+        base64_decode(seg)
+            .and_then(|b| serde_json::from_slice::<serde_json::Value>(&b).ok())
+            .filter(serde_json::Value::is_object)
+    };
+    let Some(h) = json_object(header) else {
+        return false;
+    };
+    (h.get("alg").is_some() || h.get("typ").is_some()) && json_object(payload).is_some()
 }
 
 fn bip39_words() -> &'static HashSet<&'static str> {
@@ -81,6 +129,19 @@ mod tests {
         assert!(!is_bip39_phrase(not_words.as_bytes()));
         let repeated = "abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about";
         assert!(!is_bip39_phrase(repeated.as_bytes()));
+    }
+
+    #[test]
+    fn jwt() {
+        // {"alg":"HS256","typ":"JWT"} . {"sub":"1234"} . signature
+        let ok = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlLXZhbHVl";
+        assert!(is_jwt(ok.as_bytes()));
+        // Unsigned tokens have an empty third part and are still tokens.
+        assert!(is_jwt(b"eyJhbGciOiJub25lIn0.eyJzdWIiOiIxMjM0In0."));
+        // Base64-looking segments that are not JSON.
+        assert!(!is_jwt(b"eyFhbGciOiJIUzI1NiJ9x.eyJzdWIiOi.abc"));
+        assert!(!is_jwt(b"eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"));
+        assert!(!is_jwt(b"eyJzdWIiOiIxMjM0In0.eyJzdWIiOiIxMjM0In0.x"));
     }
 
     #[test]
