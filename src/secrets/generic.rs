@@ -38,12 +38,15 @@ const LINE_KEYWORDS: &[&str] = &[
     "sk",
 ];
 
+/// `name <op> value`: assignments, keyword arguments, dict/JSON/YAML keys,
+/// struct fields, `.env` and INI lines, comparisons.
 const ASSIGNMENT: &str = r#"(?x)
     (?P<name>[A-Za-z_$@][\w.$@\-]*(?:\[\s*["'][\w.\-]+["']\s*\])?)
     ["'`]?                                              # end of a quoted key
+    (?:\s+(?:string|\[\]byte)\b)?                       # Go: var apiKey string = "…"
     \s*
     (?::\s*&?(?:'static\s+)?[A-Za-z_][\w:<>\[\]]*\s*)?  # a type annotation
-    (?:===?|!==?|:=|=>|\?\?=|\|\|=|=|:)
+    (?:===?|!==?|:::=|::=|:=|=>|\?\?=|\|\|=|\?=|\.=|=|:)
     \s*
     (?:[rRbBuU]{1,2})?                                  # string prefixes (f-strings interpolate: no)
     (?:
@@ -54,9 +57,23 @@ const ASSIGNMENT: &str = r#"(?x)
     )
 "#;
 
+/// `<apiToken>value</apiToken>` (XML, .NET and Maven settings).
+const XML_ELEMENT: &str = r#"<(?P<name>[A-Za-z_][\w.\-:]*)(?:\s[^>]*)?>(?P<xml>[^<\s]+)</"#;
+
+/// `("API_TOKEN", "value")`: setters, env defaults, Gradle `buildConfigField`.
+const CALL_PAIR: &str =
+    r#"["'](?P<name>[A-Za-z_][\w.\-]*)["']\s*,\s*["']\\?"?(?P<pair>[^"'\\\s]+)\\?"?["']"#;
+
+/// `key="ApiSecret" value="…"` (.NET appSettings and similar).
+const KEY_VALUE_ATTR: &str = r#"(?:key|name)\s*=\s*["'](?P<name>[A-Za-z_][\w.\-:]*)["']\s+value\s*=\s*["'](?P<attr>[^"'\s]+)["']"#;
+
+/// Every shape, and which named groups hold the value.
+const SHAPES: &[&str] = &[ASSIGNMENT, XML_ELEMENT, CALL_PAIR, KEY_VALUE_ATTR];
+const VALUE_GROUPS: &[&str] = &["dq", "sq", "bq", "bare", "xml", "pair", "attr"];
+
 pub struct Generic {
     line_filter: AhoCorasick,
-    assignment: OnceLock<Regex>,
+    shapes: OnceLock<Vec<Regex>>,
 }
 
 /// A literal found by the generic detector: where the value sits in the input.
@@ -73,7 +90,7 @@ impl Default for Generic {
                 .match_kind(MatchKind::LeftmostFirst)
                 .build(LINE_KEYWORDS)
                 .expect("static keywords"),
-            assignment: OnceLock::new(),
+            shapes: OnceLock::new(),
         }
     }
 }
@@ -133,8 +150,11 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
         return false;
     }
     let entropy = shannon(value.as_bytes());
+    let has_letter = has_lower || has_upper;
     if password {
-        len >= 6 && (classes >= 2 || len >= 12) && entropy >= 2.0
+        // Letters and digits, or three character classes: `hunter22`, `Tr0ub4dor&3`;
+        // not `busybox@` or `super$ecret` (word-like), nor a long single-class word.
+        len >= 6 && entropy >= 2.0 && ((has_digit && has_letter) || classes >= 3)
     } else {
         len >= 16 && entropy >= 3.0 && (has_digit || entropy >= 4.0) && classes >= 2
     }
@@ -156,9 +176,13 @@ fn is_wordish(part: &str) -> bool {
 }
 
 impl Generic {
-    fn regex(&self) -> &Regex {
-        self.assignment
-            .get_or_init(|| super::pattern::build(ASSIGNMENT).expect("static regex"))
+    fn shapes(&self) -> &[Regex] {
+        self.shapes.get_or_init(|| {
+            SHAPES
+                .iter()
+                .map(|s| super::pattern::build(s).expect("static regex"))
+                .collect()
+        })
     }
 
     /// Find `name = "value"` bindings whose name is secret-like and whose value
@@ -195,33 +219,62 @@ impl Generic {
         if line.len() > 4096 {
             return;
         }
-        for caps in self.regex().captures_iter(line) {
-            let name = String::from_utf8_lossy(&caps["name"]);
-            let value = ["dq", "sq", "bq", "bare"]
-                .iter()
-                .find_map(|g| caps.name(g).map(|m| (*g, m)));
-            let Some((group, value)) = value else {
-                continue;
-            };
-            if group == "bare" && !kind.allows_bare_values() {
-                continue;
+        for re in self.shapes() {
+            let mut at = 0;
+            while let Some(caps) = re.captures_at(line, at) {
+                let whole = caps.get(0).expect("group 0");
+                let value = VALUE_GROUPS
+                    .iter()
+                    .find_map(|g| caps.name(g).map(|m| (*g, m)));
+                let Some((group, value)) = value else {
+                    at = whole.end();
+                    continue;
+                };
+                // Go on from the value's opening quote: a value can be the name of the next
+                // pair (`'String','API_KEY','…'`) or hold an assignment (`"password=…"`).
+                at = if value.start() > whole.start() + 1 {
+                    value.start() - 1
+                } else {
+                    whole.end()
+                };
+                let name = String::from_utf8_lossy(&caps["name"]);
+                self.judge(line, start, kind, names, &name, group, value, hits);
             }
-            if !names.is_sensitive(&name) {
-                continue;
-            }
-            let Ok(text) = std::str::from_utf8(value.as_bytes()) else {
-                continue;
-            };
-            if group == "bare" && matches!(line.get(value.end()), Some(b'<' | b'{' | b'(' | b'[')) {
-                // `pypi-…<token>`, `abc${VAR}`: the value goes on as a template.
-                continue;
-            }
-            if looks_like_secret(&name, text) {
-                hits.push(GenericHit {
-                    start: start + value.start(),
-                    end: start + value.start() + text.len(),
-                });
-            }
+        }
+    }
+
+    /// Report `value` (a match inside `line`, which starts at `start` in the
+    /// file) if `name` is secret-like and the value looks like a credential.
+    #[allow(clippy::too_many_arguments)]
+    fn judge(
+        &self,
+        line: &[u8],
+        start: usize,
+        kind: Kind,
+        names: &SensitiveNames,
+        name: &str,
+        group: &str,
+        value: regex::bytes::Match<'_>,
+        hits: &mut Vec<GenericHit>,
+    ) {
+        if group == "bare" && !kind.allows_bare_values() {
+            return;
+        }
+        if !names.is_sensitive(name) {
+            return;
+        }
+        let Ok(text) = std::str::from_utf8(value.as_bytes()) else {
+            return;
+        };
+        if group == "bare" && matches!(line.get(value.end()), Some(b'<' | b'{' | b'(' | b'[')) {
+            // `pypi-…<token>`, `abc${VAR}`: the value goes on as a template.
+            return;
+        }
+        if looks_like_secret(name, text) {
+            hits.push(GenericHit {
+                start: start + value.start(),
+                end: start + value.start() + text.len(),
+            });
         }
     }
 }
@@ -266,6 +319,41 @@ mod tests {
         assert_eq!(scan(&format!("  api_secret: {K}"), Kind::Config), [K]);
         assert_eq!(scan(&format!("BINANCE_API_SECRET={K}"), Kind::Dotenv), [K]);
         assert_eq!(scan("DB_PASSWORD=s3cr3tPa55", Kind::Dotenv), ["s3cr3tPa55"]);
+        let go = Kind::Source(crate::classify::Lang::Go);
+        assert_eq!(scan(&format!("var apiToken string = \"{K}\""), go), [K]);
+        let other = Kind::OtherSource;
+        assert_eq!(scan(&format!("$api_token .= \"{K}\";"), other), [K]);
+        assert_eq!(
+            scan(
+                &format!("System.setProperty(\"API_TOKEN\", \"{K}\");"),
+                other
+            ),
+            [K]
+        );
+        assert_eq!(
+            scan(&format!("token = os.getenv(\"API_TOKEN\", \"{K}\")"), py),
+            [K]
+        );
+        assert_eq!(
+            scan(
+                &format!("buildConfigField 'String','API_KEY','\"{K}\"'"),
+                other
+            ),
+            [K]
+        );
+        assert_eq!(
+            scan(&format!("<apiToken>{K}</apiToken>"), Kind::Config),
+            [K]
+        );
+        assert_eq!(
+            scan(
+                &format!("<add key=\"ApiSecret\" value=\"{K}\"/>"),
+                Kind::Config
+            ),
+            [K]
+        );
+        assert_eq!(scan(&format!("API_TOKEN ?= {K}"), Kind::Text), [K]);
+        assert_eq!(scan(&format!("API_TOKEN ::= {K}"), Kind::Text), [K]);
     }
 
     #[test]
@@ -282,6 +370,9 @@ mod tests {
             "api_key = get_key()",
             "key_path = \"/etc/keys/Zq3kLm9Pw2XrT7vB.pem\"",
             "password = \"Password must have 8 chars\"",
+            "password = \"busybox@\"",
+            "server_password = \"super$ecret\"",
+
             "api_key = config.binance_api_key_value",
             "key=\"market_1_slippage_buffer\",",
         ] {

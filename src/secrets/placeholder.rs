@@ -141,6 +141,22 @@ fn is_low_variety(v: &[u8]) -> bool {
     if n_distinct <= 2 || (alnum.len() >= 12 && n_distinct <= 3) {
         return true;
     }
+    // A run of six ascending characters (`abcdef`, `123456`) or an `a1b2c3` ladder:
+    // typed by a person, not drawn at random.
+    let ascending_run = alnum
+        .windows(6)
+        .any(|w| w.windows(2).all(|p| p[1] == p[0].wrapping_add(1)));
+    let ladder = alnum.windows(6).any(|w| {
+        w[0].is_ascii_alphabetic()
+            && w[1].is_ascii_digit()
+            && w[2] == w[0] + 1
+            && w[3] == w[1] + 1
+            && w[4] == w[2] + 1
+            && w[5] == w[3] + 1
+    });
+    if ascending_run || ladder {
+        return true;
+    }
     // Mostly ascending or descending by one: 0123456789, abcdef, 987654.
     let steps = alnum.windows(2);
     let seq = steps
@@ -198,6 +214,9 @@ mod tests {
             "REPLACE_WITH_YOUR_KEY",
             "9876543210",
             "dGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZy12YWx1ZS0wMQ==",
+            "abcdefg12346+Xq9Lw2Pz7Rk4",
+            "px-api-a1b2c3d4-e5f6-g7h8",
+
         ] {
             assert!(is_placeholder(p), "{p:?} is a placeholder");
         }
