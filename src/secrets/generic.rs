@@ -372,7 +372,6 @@ mod tests {
             "password = \"Password must have 8 chars\"",
             "password = \"busybox@\"",
             "server_password = \"super$ecret\"",
-
             "api_key = config.binance_api_key_value",
             "key=\"market_1_slippage_buffer\",",
         ] {

@@ -216,7 +216,6 @@ mod tests {
             "dGVzdC1zZWNyZXQtMzItYnl0ZXMtbG9uZy12YWx1ZS0wMQ==",
             "abcdefg12346+Xq9Lw2Pz7Rk4",
             "px-api-a1b2c3d4-e5f6-g7h8",
-
         ] {
             assert!(is_placeholder(p), "{p:?} is a placeholder");
         }
