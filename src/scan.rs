@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::finding::{
     normalise_line, redact, redact_line, stable_hash, Finding, Location, RawFinding, Severity, Span,
 };
+use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
 use crate::rules;
 use crate::secrets::SecretEngine;
@@ -24,6 +25,8 @@ pub struct ScanOptions {
     pub only: Vec<String>,
     pub force_exclude: bool,
     pub threads: usize,
+    /// Where the advisory database is, and whether it must be there.
+    pub audit: AuditOptions,
 }
 
 #[derive(Debug, Default)]
@@ -89,11 +92,26 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         errors: discovery.errors,
         ..ScanReport::default()
     };
-    let outcomes: Vec<FileOutcome> = discovery
+    // Every Cargo.lock is audited; the advisory database is loaded once, only
+    // when there is one, and while the per-file pass runs.
+    let lockfiles: Vec<(PathBuf, String)> = discovery
         .files
-        .par_iter()
-        .map(|c| scan_candidate(c, &ctx))
+        .iter()
+        .filter(|c| c.path.file_name().is_some_and(|n| n == "Cargo.lock"))
+        .map(|c| (c.path.clone(), c.display.clone()))
         .collect();
+    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
+    let want_db = !lockfiles.is_empty() && audit_sev.needs_db();
+    let (outcomes, db) = rayon::join(
+        || -> Vec<FileOutcome> {
+            discovery
+                .files
+                .par_iter()
+                .map(|c| scan_candidate(c, &ctx))
+                .collect()
+        },
+        || want_db.then(|| audit::open_db(&opts.audit)),
+    );
     for o in outcomes {
         match o {
             FileOutcome::Scanned(mut f, suppressed) => {
@@ -133,6 +151,27 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
             }
         }
         report.findings.push(file_level_finding(&f.display, f.raw));
+    }
+    let audited = audit::check(
+        &lockfiles,
+        db,
+        audit_sev,
+        &opts.config.audit_ignore,
+        opts.audit.require_db,
+    );
+    report.warnings.extend(audited.warnings);
+    report.errors.extend(audited.errors);
+    for lock in audited.lockfiles {
+        let src = SourceFile::new(lock.display, lock.bytes);
+        for raw in lock.findings {
+            let f = finalize(&src, raw, &[]);
+            let line_text = |l: usize| (l <= src.line_count()).then(|| src.line_text(l - 1));
+            if suppress::is_suppressed(f.span.start_line, &f.rule, f.sub_id.as_deref(), line_text) {
+                report.suppressed += 1;
+            } else {
+                report.findings.push(f);
+            }
+        }
     }
     report
         .findings
