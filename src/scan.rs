@@ -97,7 +97,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     let lockfiles: Vec<(PathBuf, String)> = discovery
         .files
         .iter()
-        .filter(|c| c.path.file_name().is_some_and(|n| n == "Cargo.lock"))
+        .filter(|c| classify(&c.path, b"") == Kind::CargoLock)
         .map(|c| (c.path.clone(), c.display.clone()))
         .collect();
     let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));

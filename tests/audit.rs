@@ -407,3 +407,33 @@ fn db_update_without_git_says_so() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("not a git checkout"), "{stderr}");
 }
+
+#[test]
+fn db_update_fast_forwards_an_existing_checkout() {
+    let home = common::isolated_home();
+    let upstream = home.path().join("upstream");
+    std::fs::create_dir_all(&upstream).unwrap();
+    common::git(&upstream, home.path(), &["init", "-q", "-b", "main"]);
+    std::fs::write(upstream.join("README.md"), "one\n").unwrap();
+    common::git(&upstream, home.path(), &["add", "."]);
+    common::git(&upstream, home.path(), &["commit", "-qm", "one"]);
+    common::git(home.path(), home.path(), &["clone", "-q", "upstream", "db"]);
+    std::fs::write(upstream.join("README.md"), "two\n").unwrap();
+    common::git(&upstream, home.path(), &["commit", "-qam", "two"]);
+    let out = run(
+        home.path(),
+        home.path(),
+        &[],
+        &["db", "update", "--db", "db"],
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        std::fs::read_to_string(home.path().join("db/README.md")).unwrap(),
+        "two\n"
+    );
+}
