@@ -2,7 +2,7 @@
 //! found by walking up from the scan root, or named with `--config`.
 //!
 //! ```toml
-//! exclude = ["tests/data/**", "vendor/**"]   # globs, relative to the scan root
+//! exclude = ["tests/data/**", "vendor/**"]   # globs, relative to this file's folder
 //! max-file-size = 5242880                     # bytes; larger files are skipped (and listed)
 //!
 //! [rules]

@@ -73,7 +73,18 @@ enum FileOutcome {
 pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     let engine = SecretEngine::new(opts.config.patterns.clone(), &opts.config.allowlist)
         .context("building the secret patterns")?;
-    let excludes = build_globset(&opts.config.exclude)?;
+    let base = opts
+        .config
+        .source
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."));
+    let base = std::fs::canonicalize(&base).unwrap_or(base);
+    let excludes = walk::Excludes {
+        set: build_globset(&opts.config.exclude)?,
+        base,
+    };
     let discovery = walk::discover(
         &opts.paths,
         &walk::WalkOptions {
@@ -172,6 +183,11 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
                 report.findings.push(f);
             }
         }
+    }
+    if report.files_scanned == 0 && report.errors.is_empty() {
+        report
+            .warnings
+            .push("no file was scanned: every path was excluded, ignored, skipped or empty".into());
     }
     report
         .findings

@@ -47,6 +47,10 @@ impl Marker {
     }
 }
 
+/// Other scanners' markers that botlint honours for `hardcoded-secret`, so a
+/// repository that adopted detect-secrets or gitleaks keeps its reviewed allowances.
+const PEER_SECRET_MARKERS: &[&str] = &["pragma: allowlist secret", "gitleaks:allow"];
+
 /// Is a finding at 1-based `line` of `rule` suppressed, given a way to read lines?
 pub fn is_suppressed(
     line: usize,
@@ -54,13 +58,22 @@ pub fn is_suppressed(
     sub_id: Option<&str>,
     text_of: impl Fn(usize) -> Option<String>,
 ) -> bool {
-    [Some(line), line.checked_sub(1)]
-        .into_iter()
-        .flatten()
-        .filter(|&l| l >= 1)
-        .filter_map(text_of)
-        .filter_map(|t| parse_marker(&t))
-        .any(|m| m.covers(rule, sub_id))
+    let own_line = text_of(line);
+    if rule == "hardcoded-secret"
+        && own_line
+            .as_deref()
+            .is_some_and(|t| PEER_SECRET_MARKERS.iter().any(|m| t.contains(m)))
+    {
+        return true;
+    }
+    [
+        own_line,
+        line.checked_sub(1).filter(|&l| l >= 1).and_then(&text_of),
+    ]
+    .into_iter()
+    .flatten()
+    .filter_map(|t| parse_marker(&t))
+    .any(|m| m.covers(rule, sub_id))
 }
 
 #[cfg(test)]
@@ -99,5 +112,18 @@ mod tests {
         assert!(is_suppressed(2, "hardcoded-secret", None, get));
         assert!(!is_suppressed(3, "hardcoded-secret", None, get));
         assert!(!is_suppressed(2, "env-file-tracked", None, get));
+        let lines = [
+            "k = 'x'  # pragma: allowlist secret",
+            "k = 'x'  // gitleaks:allow",
+        ];
+        let get = |l: usize| lines.get(l - 1).map(|s| s.to_string());
+        assert!(is_suppressed(
+            1,
+            "hardcoded-secret",
+            Some("generic-secret"),
+            get
+        ));
+        assert!(is_suppressed(2, "hardcoded-secret", None, get));
+        assert!(!is_suppressed(2, "secret-in-log", None, get));
     }
 }

@@ -37,8 +37,59 @@ pub struct Discovery {
     pub errors: Vec<String>,
 }
 
+/// The config's `exclude` globs, matched against paths relative to the
+/// directory of the config file (or to the working directory without one).
+pub struct Excludes {
+    pub set: GlobSet,
+    /// Canonical directory the globs are relative to.
+    pub base: PathBuf,
+}
+
+impl Excludes {
+    /// `path` (as walked or named) relative to the base, `/`-separated, if it is below it.
+    fn relative(&self, path: &Path) -> Option<String> {
+        let abs = if path.is_absolute() {
+            path.to_path_buf()
+        } else {
+            std::env::current_dir().ok()?.join(path)
+        };
+        let abs = normalize(&abs);
+        let rel = abs.strip_prefix(&self.base).ok()?;
+        Some(display_path(rel, Path::new("")))
+    }
+
+    pub fn is_excluded(&self, path: &Path) -> bool {
+        if self.set.is_empty() {
+            return false;
+        }
+        let Some(rel) = self.relative(path) else {
+            return false;
+        };
+        self.set.is_match(&rel)
+            || Path::new(&rel)
+                .ancestors()
+                .skip(1)
+                .any(|a| !a.as_os_str().is_empty() && self.set.is_match(a))
+    }
+}
+
+/// Resolve `.` and `..` lexically (no symlinks resolved, no I/O).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
 pub struct WalkOptions<'a> {
-    pub excludes: &'a GlobSet,
+    pub excludes: &'a Excludes,
     /// Apply `excludes` to explicit file arguments too.
     pub force_exclude: bool,
     pub threads: usize,
@@ -70,15 +121,6 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     }
 }
 
-fn excluded(excludes: &GlobSet, display: &str) -> bool {
-    !excludes.is_empty()
-        && (excludes.is_match(display)
-            || Path::new(display)
-                .ancestors()
-                .skip(1)
-                .any(|a| !a.as_os_str().is_empty() && excludes.is_match(a)))
-}
-
 pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let mut out = Discovery::default();
@@ -91,7 +133,7 @@ pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
             Ok(md) if md.is_dir() => roots.push(p.clone()),
             Ok(md) => {
                 let display = display_path(p, &cwd);
-                if opts.force_exclude && excluded(opts.excludes, &display) {
+                if opts.force_exclude && opts.excludes.is_excluded(p) {
                     continue;
                 }
                 if md.is_file() {
@@ -149,7 +191,7 @@ fn walk_roots(roots: &[PathBuf], opts: &WalkOptions<'_>, cwd: &Path, out: &mut D
                 }
                 Ok(entry) => {
                     let display = display_path(entry.path(), cwd);
-                    if excluded(opts.excludes, &display) {
+                    if opts.excludes.is_excluded(entry.path()) {
                         return if entry.file_type().is_some_and(|t| t.is_dir()) {
                             WalkState::Skip
                         } else {

@@ -120,11 +120,16 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
         .iter()
         .filter(|&&c| c)
         .count();
-    // Words joined by separators: `binance_api_secret`, `API_KEY`, `some.setting.name`.
-    let wordy = value
-        .split(['_', '-', '.', ':'])
+    // Words joined by separators: `binance_api_secret`, `API_KEY`, `some.setting.name`,
+    // and identifiers such as `market_1_slippage_buffer`, `okx_passphrase2`, `binance_BTC-USDT_1m`.
+    let parts: Vec<&str> = value.split(['_', '-', '.', ':', '/']).collect();
+    let wordy = parts
+        .iter()
         .all(|part| part.bytes().all(|b| b.is_ascii_alphabetic()));
     if wordy && !has_digit {
+        return false;
+    }
+    if parts.len() >= 2 && parts.iter().all(|p| is_wordish(p)) {
         return false;
     }
     let entropy = shannon(value.as_bytes());
@@ -135,30 +140,42 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
     }
 }
 
+/// A word with optional digits around it (`passphrase2`, `1m`, `v2`, `BTC`), or a number.
+fn is_wordish(part: &str) -> bool {
+    let b = part.as_bytes();
+    let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    let letters = b[lead..]
+        .iter()
+        .take_while(|c| c.is_ascii_alphabetic())
+        .count();
+    let tail = b[lead + letters..]
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    lead + letters + tail == b.len() && (letters >= 2 || b.len() <= 2 || (letters == 0 && lead > 0))
+}
+
 impl Generic {
     fn regex(&self) -> &Regex {
         self.assignment
-            .get_or_init(|| Regex::new(ASSIGNMENT).expect("static regex"))
+            .get_or_init(|| super::pattern::build(ASSIGNMENT).expect("static regex"))
     }
 
     /// Find `name = "value"` bindings whose name is secret-like and whose value
     /// looks like a credential.
     pub fn scan(&self, bytes: &[u8], kind: Kind, names: &SensitiveNames) -> Vec<GenericHit> {
         let mut hits = Vec::new();
-        let mut last_line_start = usize::MAX;
+        // End of the last line handed to the regex: later keywords on it are skipped,
+        // so each line is searched once and the pass stays linear in the file size.
+        let mut done_until = 0;
         for m in self.line_filter.find_iter(bytes) {
-            let line_start = bytes[..m.start()]
-                .iter()
-                .rposition(|&b| b == b'\n')
-                .map_or(0, |p| p + 1);
-            if line_start == last_line_start {
+            if m.start() < done_until {
                 continue;
             }
-            last_line_start = line_start;
-            let line_end = bytes[m.end()..]
-                .iter()
-                .position(|&b| b == b'\n')
-                .map_or(bytes.len(), |p| m.end() + p);
+            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |p| p + 1);
+            let line_end =
+                memchr::memchr(b'\n', &bytes[m.end()..]).map_or(bytes.len(), |p| m.end() + p);
+            done_until = line_end;
             self.scan_line(bytes, line_start, line_end, kind, names, &mut hits);
         }
         hits
@@ -195,11 +212,10 @@ impl Generic {
             let Ok(text) = std::str::from_utf8(value.as_bytes()) else {
                 continue;
             };
-            let text = if group == "bare" {
-                text.trim_end_matches([')', ']', '}'])
-            } else {
-                text
-            };
+            if group == "bare" && matches!(line.get(value.end()), Some(b'<' | b'{' | b'(' | b'[')) {
+                // `pypi-…<token>`, `abc${VAR}`: the value goes on as a template.
+                continue;
+            }
             if looks_like_secret(&name, text) {
                 hits.push(GenericHit {
                     start: start + value.start(),
@@ -267,10 +283,15 @@ mod tests {
             "key_path = \"/etc/keys/Zq3kLm9Pw2XrT7vB.pem\"",
             "password = \"Password must have 8 chars\"",
             "api_key = config.binance_api_key_value",
+            "key=\"market_1_slippage_buffer\",",
         ] {
             assert!(scan(line, py).is_empty(), "{line}");
         }
         assert!(scan("API_KEY=${BINANCE_KEY}", Kind::Dotenv).is_empty());
         assert!(scan("api_key: changeme", Kind::Config).is_empty());
+        assert!(scan("password = pypi-AgEIcHlwaS5vcmc<token>", Kind::Config).is_empty());
+        assert!(scan("self.okx_passphrase = okx_passphrase2", Kind::Config).is_empty());
+        assert!(scan("key = \"binance_BTC-USDT_1m\"", Kind::Config).is_empty());
+        assert!(scan("\"password\": \"SuperSecret1!\",", Kind::Config).is_empty());
     }
 }

@@ -50,8 +50,8 @@ impl SecretEngine {
     /// The built-in patterns, then `extra` (from the user's config), with a
     /// global allowlist of regexes matched against each secret.
     pub fn new(extra: Vec<PatternSpec>, allowlist: &[String]) -> Result<SecretEngine> {
-        let mut specs =
-            parse_patterns(rules::SECRETS_TOML).context("embedded rules/secrets.toml")?;
+        let file = parse_patterns(rules::SECRETS_TOML).context("embedded rules/secrets.toml")?;
+        let mut specs = file.pattern;
         for spec in &extra {
             Pattern::check(spec)?;
             anyhow::ensure!(
@@ -61,9 +61,11 @@ impl SecretEngine {
             );
         }
         specs.extend(extra);
-        let allowlist = allowlist
+        let allowlist = file
+            .allow
             .iter()
-            .map(|a| Regex::new(a).with_context(|| format!("bad allowlist regex {a:?}")))
+            .chain(allowlist)
+            .map(|a| pattern::build(a).with_context(|| format!("bad allowlist regex {a:?}")))
             .collect::<Result<Vec<_>>>()?;
         let mut kw_index: BTreeMap<String, usize> = BTreeMap::new();
         let mut keyword_owners: Vec<Vec<usize>> = Vec::new();
@@ -113,19 +115,23 @@ impl SecretEngine {
         }
         // (priority, hit)
         let mut hits: Vec<(usize, SecretHit)> = Vec::new();
+        // Spans a pattern matched but an allowlist cleared (published sample keys):
+        // the generic detector must not report them either.
+        let mut cleared: Vec<(usize, usize)> = Vec::new();
         for (prio, pattern) in self.patterns.iter().enumerate() {
             if wanted[prio] {
-                self.run_pattern(pattern, bytes, prio, &mut hits);
+                self.run_pattern(pattern, bytes, prio, &mut hits, &mut cleared);
             }
         }
         for g in self.generic.scan(bytes, kind, self.names) {
             let secret = &bytes[g.start..g.end];
-            if !self.allowed(secret) {
+            let was_cleared = cleared.iter().any(|&(s, e)| s < g.end && g.start < e);
+            if !was_cleared && !self.allowed(secret) {
                 hits.push((
                     usize::MAX,
                     SecretHit {
                         pattern_id: GENERIC_ID.to_string(),
-                        description: "secret-looking value bound to a secret-like name".to_string(),
+                        description: "Credential".to_string(),
                         severity: Severity::Error,
                         start: g.start,
                         end: g.end,
@@ -143,6 +149,7 @@ impl SecretEngine {
         bytes: &[u8],
         prio: usize,
         hits: &mut Vec<(usize, SecretHit)>,
+        cleared: &mut Vec<(usize, usize)>,
     ) {
         let c = pattern.compiled();
         let spec = &pattern.spec;
@@ -173,6 +180,7 @@ impl SecretEngine {
                 }
             }
             if c.allow.iter().any(|a| a.is_match(secret)) || self.allowed(secret) {
+                cleared.push((m.start(), m.end()));
                 continue;
             }
             hits.push((
@@ -252,7 +260,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles_and_has_examples() {
-        let specs = parse_patterns(rules::SECRETS_TOML).unwrap();
+        let specs = parse_patterns(rules::SECRETS_TOML).unwrap().pattern;
         assert!(specs.len() >= 40, "only {} patterns", specs.len());
         let mut ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
         ids.sort();

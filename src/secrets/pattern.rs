@@ -30,16 +30,20 @@ pub struct PatternSpec {
     pub negative: Vec<String>,
 }
 
+/// A patterns file: `[[pattern]]` entries and an optional top-level `allow`
+/// list of regexes for published sample keys, which no pattern (nor the
+/// generic detector) reports.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct PatternsFile {
-    pattern: Vec<PatternSpec>,
+pub struct PatternsFile {
+    #[serde(default)]
+    pub allow: Vec<String>,
+    pub pattern: Vec<PatternSpec>,
 }
 
-/// Parse a patterns file (`[[pattern]]` entries).
-pub fn parse_patterns(text: &str) -> Result<Vec<PatternSpec>> {
-    let file: PatternsFile = toml::from_str(text)?;
-    Ok(file.pattern)
+/// Parse a patterns file.
+pub fn parse_patterns(text: &str) -> Result<PatternsFile> {
+    Ok(toml::from_str(text)?)
 }
 
 /// A pattern ready to run. The regexes compile on first use, so a run only
@@ -56,8 +60,11 @@ pub struct Compiled {
     pub allow: Vec<Regex>,
 }
 
-fn build(re: &str) -> Result<Regex, regex::Error> {
+pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
+    // Secrets are ASCII: Unicode-aware classes (`\w`, `\d`, `\s`) would only make
+    // the automata larger and slower to build.
     RegexBuilder::new(re)
+        .unicode(false)
         .size_limit(32 << 20)
         .dfa_size_limit(32 << 20)
         .build()

@@ -48,6 +48,8 @@ const PLACEHOLDER_MARKS: &[&str] = &[
     "abcdefgh",
     "qwerty",
     "12345678",
+    "secret",
+    "passw",
 ];
 
 /// Whole values (lowercase) that are never secrets.

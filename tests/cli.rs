@@ -1,0 +1,393 @@
+//! The command line as a user meets it: exit codes, formats, config errors,
+//! hostile files, and that no output ever carries a full secret.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+const SECRET: &str = "Zq3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA5";
+
+fn write(dir: &Path, rel: &str, text: &[u8]) {
+    let p = dir.join(rel);
+    fs::create_dir_all(p.parent().unwrap()).unwrap();
+    fs::write(p, text).unwrap();
+}
+
+fn leaky_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "bot.py",
+        format!("API_SECRET = \"{SECRET}\"\nprint('hi')\n").as_bytes(),
+    );
+    dir
+}
+
+fn code(out: &std::process::Output) -> i32 {
+    out.status.code().expect("exit code")
+}
+
+#[test]
+fn exit_codes_follow_fail_on_and_exit_zero() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let d = t.path();
+    assert_eq!(code(&common::botlint(d, home.path(), &["."])), 1);
+    assert_eq!(
+        code(&common::botlint(d, home.path(), &[".", "--exit-zero"])),
+        0
+    );
+    let clean = tempfile::tempdir().unwrap();
+    write(clean.path(), "ok.py", b"x = 1\n");
+    assert_eq!(code(&common::botlint(clean.path(), home.path(), &["."])), 0);
+    // A config that lowers the rule to a warning: passes at --fail-on error, fails at warning.
+    write(
+        d,
+        "botlint.toml",
+        b"[rules]\nseverity = { \"hardcoded-secret\" = \"warning\" }\n",
+    );
+    assert_eq!(code(&common::botlint(d, home.path(), &["."])), 0);
+    assert_eq!(
+        code(&common::botlint(
+            d,
+            home.path(),
+            &[".", "--fail-on", "warning"]
+        )),
+        1
+    );
+}
+
+#[test]
+fn usage_and_config_errors_exit_2_with_a_clear_message() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let d = t.path();
+    let out = common::botlint(d, home.path(), &["no/such/dir"]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("no such file"),
+        "{out:?}"
+    );
+    let out = common::botlint(d, home.path(), &["--format", "yaml"]);
+    assert_eq!(code(&out), 2);
+    write(d, "botlint.toml", b"[rules]\ndisable = [\"nope\"]\n");
+    let out = common::botlint(d, home.path(), &["."]);
+    assert_eq!(code(&out), 2);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("botlint.toml:2") && err.contains("nope"),
+        "{err}"
+    );
+    write(d, "botlint.toml", b"[rules\n");
+    let out = common::botlint(d, home.path(), &["."]);
+    assert_eq!(code(&out), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("botlint.toml:1"));
+    let out = common::botlint(d, home.path(), &["rule", "no-such-rule"]);
+    assert_eq!(code(&out), 2);
+}
+
+#[test]
+fn config_in_pyproject_is_found_by_walking_up() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let d = t.path();
+    write(
+        d,
+        "pyproject.toml",
+        b"[project]\nname = \"x\"\n\n[tool.botlint]\nexclude = [\"bot.py\"]\n",
+    );
+    write(d, "sub/keep.txt", b"nothing\n");
+    assert_eq!(code(&common::botlint(d, home.path(), &["."])), 0);
+    write(
+        d,
+        "pyproject.toml",
+        b"[project]\nname = \"x\"\n\n[tool.botlint]\nbogus = 1\n",
+    );
+    let out = common::botlint(d, home.path(), &["."]);
+    assert_eq!(code(&out), 2);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("pyproject.toml:5"),
+        "{out:?}"
+    );
+}
+
+#[test]
+fn no_format_prints_the_full_secret() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    for fmt in ["text", "json"] {
+        for extra in [&[][..], &["-v"][..], &["--color", "always"][..]] {
+            let mut args = vec![".", "--format", fmt];
+            args.extend_from_slice(extra);
+            let out = common::botlint(t.path(), home.path(), &args);
+            let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+            let text = String::from_utf8_lossy(&all);
+            assert!(!text.contains(SECRET), "{fmt} {extra:?} leaked: {text}");
+            assert!(
+                !text.contains(&SECRET[..8]),
+                "{fmt} shows more than 4 characters"
+            );
+            assert!(text.contains("Zq3k"), "{fmt}: the redacted prefix is shown");
+        }
+    }
+}
+
+#[test]
+fn text_output_is_a_snippet_with_the_rule_and_the_fix() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let out = common::botlint(t.path(), home.path(), &["."]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("error[hardcoded-secret/generic-secret]"),
+        "{text}"
+    );
+    assert!(text.contains("bot.py:1:15"), "{text}");
+    assert!(text.contains("API_SECRET = \"Zq3k…\""), "{text}");
+    assert!(text.contains("help: revoke it"), "{text}");
+    assert!(text.contains("1 findings (1 errors"), "{text}");
+}
+
+#[test]
+fn output_is_identical_across_runs_and_thread_counts() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        write(
+            dir.path(),
+            &format!("m{}/f{i}.py", i % 7),
+            format!("TOKEN_{i} = \"{SECRET}{i}\"\n").as_bytes(),
+        );
+    }
+    let a = common::botlint(dir.path(), home.path(), &[".", "--format", "json"]);
+    let b = common::botlint(
+        dir.path(),
+        home.path(),
+        &[".", "--format", "json", "--threads", "1"],
+    );
+    let c = common::botlint(
+        dir.path(),
+        home.path(),
+        &[".", "--format", "json", "--threads", "8"],
+    );
+    assert_eq!(common::findings(&a.stdout).len(), 60);
+    assert_eq!(a.stdout, b.stdout);
+    assert_eq!(a.stdout, c.stdout);
+}
+
+#[test]
+fn output_file_and_broken_pipe() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let out = common::botlint(
+        t.path(),
+        home.path(),
+        &[".", "-o", "report.json", "--format", "json"],
+    );
+    assert_eq!(code(&out), 1);
+    assert!(out.stdout.is_empty());
+    let report = fs::read(t.path().join("report.json")).unwrap();
+    assert_eq!(common::findings(&report).len(), 1);
+
+    // Many findings into a pipe closed after the first byte: no panic, no error message.
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..400 {
+        write(
+            dir.path(),
+            &format!("f{i}.py"),
+            format!("TOKEN = \"{SECRET}{i}\"\n").as_bytes(),
+        );
+    }
+    let mut child = Command::new(env!("CARGO_BIN_EXE_botlint"))
+        .arg(".")
+        .current_dir(dir.path())
+        .env("HOME", home.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("panicked") && !err.contains("error"), "{err}");
+    assert!(matches!(out.status.code(), Some(1)), "{:?}", out.status);
+}
+
+#[test]
+fn hostile_files_are_skipped_with_reasons_and_never_block() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let d = t.path();
+    write(
+        d,
+        "blob.bin",
+        b"\x00\x01\x02API_SECRET = \"Zq3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA5\"",
+    );
+    write(
+        d,
+        "latin1.py",
+        b"# caf\xe9\nPASSWORD = \"Tr0ub4dor&3xyz\"\n",
+    );
+    write(d, "big.txt", &vec![b'a'; 6 * 1024 * 1024]);
+    let status = Command::new("mkfifo")
+        .arg(d.join("config.py"))
+        .status()
+        .unwrap();
+    assert!(status.success());
+    std::os::unix::fs::symlink("/dev/zero", d.join("zero.py")).unwrap();
+    std::os::unix::fs::symlink(d, d.join("loop")).unwrap();
+    std::os::unix::fs::symlink("/etc", d.join("outside")).unwrap();
+
+    let start = Instant::now();
+    let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "took {:?}",
+        start.elapsed()
+    );
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let skipped: Vec<String> = doc["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{}: {}",
+                s["path"].as_str().unwrap(),
+                s["reason"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let has = |p: &str, r: &str| skipped.iter().any(|s| s.starts_with(p) && s.contains(r));
+    assert!(has("blob.bin", "binary"), "{skipped:?}");
+    assert!(has("big.txt", "too large"), "{skipped:?}");
+    assert!(has("config.py", "not a regular file"), "{skipped:?}");
+    assert!(has("zero.py", "symbolic link"), "{skipped:?}");
+    assert!(has("loop", "symbolic link"), "{skipped:?}");
+    assert!(has("outside", "symbolic link"), "{skipped:?}");
+    // Invalid UTF-8 is still scanned.
+    let found = common::findings(&out.stdout);
+    assert!(
+        found.iter().any(|(p, l, _)| p == "latin1.py" && *l == 2),
+        "{found:?}"
+    );
+    assert!(found.iter().any(|(p, _, _)| p == "bot.py"), "{found:?}");
+
+    // Named explicitly, a FIFO is reported, not opened.
+    let out = common::botlint(d, home.path(), &["config.py", "--format", "json"]);
+    assert_eq!(code(&out), 0);
+}
+
+#[test]
+fn unreadable_file_is_an_error_but_other_findings_stay() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    let d = t.path();
+    // Reading offset 0 of a process's own memory fails with EIO, even for root
+    // (chmod 000 does not stop root, which CI runs as).
+    let out = common::botlint(d, home.path(), &[".", "/proc/self/mem", "--format", "json"]);
+    assert_eq!(code(&out), 2, "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(
+        doc["errors"][0]
+            .as_str()
+            .unwrap()
+            .contains("/proc/self/mem"),
+        "{doc}"
+    );
+    assert_eq!(common::findings(&out.stdout).len(), 1);
+    let text = common::botlint(d, home.path(), &[".", "/proc/self/mem"]);
+    assert_eq!(code(&text), 2);
+    assert!(String::from_utf8_lossy(&text.stdout).contains("error: /proc/self/mem"));
+}
+
+#[test]
+fn inline_suppression() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "a.py",
+        format!(
+            "A_TOKEN = \"{SECRET}\"  # botlint: ignore[hardcoded-secret]\n\
+             # botlint: ignore[hardcoded-secret/generic-secret]\n\
+             B_TOKEN = \"{SECRET}b\"\n\
+             C_TOKEN = \"{SECRET}c\"  # botlint: ignore[env-file-tracked]\n"
+        )
+        .as_bytes(),
+    );
+    let out = common::botlint(dir.path(), home.path(), &[".", "--format", "json"]);
+    let f = common::findings(&out.stdout);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert_eq!(f[0].1, 4);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["summary"]["suppressed"], 2);
+}
+
+#[test]
+fn rules_and_rule_explain() {
+    let home = common::isolated_home();
+    let d = tempfile::tempdir().unwrap();
+    let out = common::botlint(d.path(), home.path(), &["rules"]);
+    assert_eq!(code(&out), 0);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for id in [
+        "hardcoded-secret",
+        "env-file-not-ignored",
+        "env-file-tracked",
+        "generic-secret",
+    ] {
+        assert!(text.contains(id), "{id} missing from `botlint rules`");
+    }
+    let out = common::botlint(d.path(), home.path(), &["rule", "hardcoded-secret"]);
+    let text = String::from_utf8_lossy(&out.stdout);
+    for part in ["Why it is bad", "How to fix it", "Bad", "Good", "CWE-798"] {
+        assert!(text.contains(part), "{part} missing: {text}");
+    }
+}
+
+#[test]
+fn excludes_are_relative_to_the_config_file() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "botlint.toml",
+        b"exclude = [\"app/generated/**\", \"vendored\"]\n",
+    );
+    let leak = format!("API_TOKEN = \"{SECRET}\"\n");
+    write(d, "app/generated/keys.py", leak.as_bytes());
+    write(d, "app/vendored/lib.py", leak.as_bytes());
+    write(d, "app/vendored_not/lib.py", leak.as_bytes());
+    write(d, "app/main.py", leak.as_bytes());
+    // Run from a sub-directory: the config is found upwards, its globs stay rooted at its folder.
+    let out = common::botlint(&d.join("app"), home.path(), &[".", "--format", "json"]);
+    let paths: Vec<String> = common::findings(&out.stdout)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(paths, ["main.py", "vendored/lib.py", "vendored_not/lib.py"]);
+    // Named explicitly, an excluded file is scanned unless --force-exclude.
+    let out = common::botlint(
+        &d.join("app"),
+        home.path(),
+        &["generated/keys.py", "--format", "json"],
+    );
+    assert_eq!(common::findings(&out.stdout).len(), 1);
+    let out = common::botlint(
+        &d.join("app"),
+        home.path(),
+        &["generated/keys.py", "--force-exclude", "--format", "json"],
+    );
+    assert_eq!(common::findings(&out.stdout).len(), 0);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(doc["warnings"][0]
+        .as_str()
+        .unwrap()
+        .contains("no file was scanned"));
+}
