@@ -17,7 +17,7 @@ the comparison counts duplicates. Prints one line per lockfile and a total such 
 
 Usage: bench/audit-compare.py [-v]      (-v lists every pair on a mismatch)
 Env:   SHARED_DIR  (default: <repo>/../shared)
-       BOTLINT     (default: target/release/botlint, built if missing)
+       BOTLINT     (default: $CARGO_TARGET_DIR or target, /release/botlint; built if missing)
 Exit:  0 all match (or ../shared absent: skipped), 1 a mismatch, 2 botlint failed.
 """
 
@@ -113,7 +113,8 @@ def main():
     if not os.path.isdir(lock_root) or not os.path.isdir(db_abs):
         print(f"audit-compare: {lock_root} or {db_abs} not found; skipped")
         return 0
-    botlint = os.environ.get("BOTLINT") or os.path.join(REPO, "target", "release", "botlint")
+    target = os.environ.get("CARGO_TARGET_DIR") or os.path.join(REPO, "target")
+    botlint = os.environ.get("BOTLINT") or os.path.join(target, "release", "botlint")
     if not os.environ.get("BOTLINT") and not os.path.exists(botlint):
         subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     db = os.path.relpath(db_abs, REPO)

@@ -20,7 +20,7 @@ cd "$REPO"
 
 LOCK=${1:-../shared/bench/lockfiles/nautilus-2026/Cargo.lock}
 DB=${DB:-../shared/advisory-db}
-BOTLINT=${BOTLINT:-target/release/botlint}
+BOTLINT=${BOTLINT:-${CARGO_TARGET_DIR:-target}/release/botlint}
 WARMUP=${WARMUP:-3}
 RUNS=${RUNS:-30}
 
