@@ -437,3 +437,22 @@ fn db_update_fast_forwards_an_existing_checkout() {
         "two\n"
     );
 }
+
+#[test]
+fn an_empty_database_is_not_a_clean_result() {
+    let p = project();
+    let home = common::isolated_home();
+    let db = home.path().join("empty-db");
+    std::fs::create_dir_all(db.join("crates")).unwrap();
+    let out = run(
+        p.path(),
+        home.path(),
+        &[],
+        &["--format", "json", "--db", db.to_str().unwrap()],
+    );
+    let warnings = strings(&json(&out), "warnings");
+    assert!(
+        warnings.iter().any(|w| w.contains("holds no advisories")),
+        "{warnings:?}"
+    );
+}

@@ -156,6 +156,12 @@ pub fn check(
                     "advisory database: {p} (that advisory was not checked)"
                 ));
             }
+            if db.count == 0 {
+                out.warnings.push(format!(
+                    "the advisory database at {} holds no advisories: {lockfiles} checked against nothing",
+                    db.path.display()
+                ));
+            }
             if let Some(w) = db.staleness_warning(db::today_days()) {
                 out.warnings.push(w);
             }
