@@ -112,8 +112,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         .map(|c| (c.path.clone(), c.display.clone()))
         .collect();
     let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
-    let want_db = !lockfiles.is_empty() && audit_sev.needs_db();
-    let (outcomes, db) = rayon::join(
+    let (outcomes, (locks, db)) = rayon::join(
         || -> Vec<FileOutcome> {
             discovery
                 .files
@@ -121,7 +120,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
                 .map(|c| scan_candidate(c, &ctx))
                 .collect()
         },
-        || want_db.then(|| audit::open_db(&opts.audit)),
+        || audit::prepare(&lockfiles, audit_sev, &opts.audit),
     );
     for o in outcomes {
         match o {
@@ -164,7 +163,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         report.findings.push(file_level_finding(&f.display, f.raw));
     }
     let audited = audit::check(
-        &lockfiles,
+        locks,
         db,
         audit_sev,
         &opts.config.audit_ignore,
@@ -277,9 +276,14 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
 fn scan_source(src: &SourceFile, kind: Kind, ctx: &Ctx<'_>) -> (Vec<Finding>, usize) {
     let mut raws: Vec<RawFinding> = Vec::new();
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
-    // Secret ranges are needed for redaction even when the rule is off.
-    let hits = ctx.engine.scan(&src.bytes, kind);
     let secret_sev = ctx.severity("hardcoded-secret");
+    // Secret ranges are needed for redaction even when the rule is off, except in a
+    // Cargo.lock: its only other findings sit on `name = "…"` lines (crate names).
+    let hits = if kind == Kind::CargoLock && secret_sev.is_none() {
+        Vec::new()
+    } else {
+        ctx.engine.scan(&src.bytes, kind)
+    };
     for h in hits {
         secret_ranges.push((h.start, h.end));
         if let Some(rule_sev) = secret_sev {

@@ -456,3 +456,44 @@ fn an_empty_database_is_not_a_clean_result() {
         "{warnings:?}"
     );
 }
+
+#[test]
+fn a_malformed_advisory_is_a_warning_naming_it_and_the_rest_still_counts() {
+    let p = project();
+    let home = common::isolated_home();
+    let db = home.path().join("db");
+    for (pkg, id) in [
+        ("hyperwire", "RUSTSEC-2099-0101"),
+        ("oldfeed", "RUSTSEC-2099-0103"),
+    ] {
+        let dir = db.join("crates").join(pkg);
+        std::fs::create_dir_all(&dir).unwrap();
+        let name = format!("{id}.md");
+        std::fs::copy(
+            test_db().join("crates").join(pkg).join(&name),
+            dir.join(&name),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        db.join("crates/oldfeed/RUSTSEC-2099-0199.md"),
+        "```toml\n[advisory]\nid = \"RUSTSEC-2099-0199\"\npackage = \"oldfeed\"\ndate = \"2026-13-01\"\n```\n\n# T\n\nD\n",
+    )
+    .unwrap();
+    let out = run(
+        p.path(),
+        home.path(),
+        &[],
+        &["--format", "json", "--db", db.to_str().unwrap()],
+    );
+    let doc = json(&out);
+    assert_eq!(ids(&doc).len(), 2);
+    let warnings = strings(&doc, "warnings");
+    assert!(
+        warnings
+            .iter()
+            .any(|w| w.contains("crates/oldfeed/RUSTSEC-2099-0199.md: malformed advisory")),
+        "{warnings:?}"
+    );
+    assert!(strings(&doc, "errors").is_empty());
+}

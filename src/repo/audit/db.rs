@@ -11,7 +11,7 @@
 use rayon::prelude::*;
 use rustsec::advisory::Advisory;
 use rustsec::Collection;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -100,7 +100,7 @@ fn locate_with(
 pub struct AdvisoryDb {
     pub path: PathBuf,
     by_crate: HashMap<String, Vec<Advisory>>,
-    /// Advisories loaded (withdrawn ones included, placeholders not).
+    /// Advisory files (withdrawn ones included, placeholders not), parsed or not.
     pub count: usize,
     /// The newest advisory date, `(year, month, day)`.
     pub newest: Option<(u32, u32, u32)>,
@@ -125,6 +125,15 @@ impl AdvisoryDb {
 
     /// Load `crates/*/*.md` under `dir`.
     pub fn load(dir: &Path) -> Result<AdvisoryDb, LoadError> {
+        AdvisoryDb::load_for(dir, None)
+    }
+
+    /// Load the database, fully parsing only the advisories of the packages in
+    /// `wanted` (all of them when `None`). rustsec requires an advisory to sit in
+    /// the directory named after its package, so `crates/<name>/` holds every
+    /// advisory that can match `<name>`. The other files are still read, for the
+    /// newest advisory date (a cheap scan of their `date = "…"` line).
+    pub fn load_for(dir: &Path, wanted: Option<&HashSet<String>>) -> Result<AdvisoryDb, LoadError> {
         if !dir.exists() {
             return Err(LoadError::Missing);
         }
@@ -175,15 +184,35 @@ impl AdvisoryDb {
             }
         }
         files.sort();
-        let parsed: Vec<Result<Option<Advisory>, String>> =
-            files.par_iter().map(|p| load_advisory(p)).collect();
+        let parsed: Vec<Result<Loaded, String>> = files
+            .par_iter()
+            .map(|p| {
+                let package = p
+                    .parent()
+                    .and_then(|d| d.file_name())
+                    .and_then(|n| n.to_str())
+                    .unwrap_or_default();
+                if wanted.is_none_or(|w| w.contains(package)) {
+                    load_advisory(p)
+                        .map(|a| a.map_or(Loaded::Nothing, |a| Loaded::Parsed(Box::new(a))))
+                } else {
+                    Ok(peek_date(p).map_or(Loaded::Nothing, Loaded::Skipped))
+                }
+            })
+            .collect();
         let mut by_crate: HashMap<String, Vec<Advisory>> = HashMap::new();
         let mut seen: HashMap<String, PathBuf> = HashMap::new();
         let mut newest = None;
         let mut count = 0;
         for (path, result) in files.iter().zip(parsed) {
             match result {
-                Ok(Some(adv)) => {
+                Ok(Loaded::Skipped(date)) => {
+                    if newest.is_none_or(|n| date > n) {
+                        newest = Some(date);
+                    }
+                    count += 1;
+                }
+                Ok(Loaded::Parsed(adv)) => {
                     let id = adv.metadata.id.as_str().to_string();
                     if let Some(first) = seen.get(&id) {
                         problems.push(format!(
@@ -203,9 +232,9 @@ impl AdvisoryDb {
                     by_crate
                         .entry(adv.metadata.package.as_str().to_string())
                         .or_default()
-                        .push(adv);
+                        .push(*adv);
                 }
-                Ok(None) => {}
+                Ok(Loaded::Nothing) => {}
                 Err(msg) => problems.push(msg),
             }
         }
@@ -244,6 +273,35 @@ impl AdvisoryDb {
             }
         ))
     }
+}
+
+/// One advisory file, as far as this run needs it.
+enum Loaded {
+    Parsed(Box<Advisory>),
+    /// Not parsed (no lockfile has the package): only its date.
+    Skipped((u32, u32, u32)),
+    /// A placeholder, or a file without a date line.
+    Nothing,
+}
+
+/// The `date = "YYYY-MM-DD"` of an advisory's front matter, without parsing it.
+fn peek_date(path: &Path) -> Option<(u32, u32, u32)> {
+    let text = std::fs::read(path).ok()?;
+    let end =
+        memchr::memmem::find(&text[3.min(text.len())..], b"```").map_or(text.len(), |e| e + 3);
+    for line in text[..end].split(|&b| b == b'\n') {
+        let Some(rest) = line.strip_prefix(b"date") else {
+            continue;
+        };
+        let rest = std::str::from_utf8(rest).ok()?.trim_start();
+        let value = rest.strip_prefix('=')?.trim().trim_matches('"');
+        let mut it = value.split('-').map(|p| p.parse::<u32>().ok());
+        return match (it.next()??, it.next()??, it.next()??) {
+            (y, m, d) if (1..=12).contains(&m) && (1..=31).contains(&d) => Some((y, m, d)),
+            _ => None,
+        };
+    }
+    None
 }
 
 /// Parse one advisory file with rustsec, checking what `rustsec::Database`
@@ -496,6 +554,18 @@ mod tests {
         assert!(db.count >= 5);
         assert!(!db.for_crate("hyperwire").is_empty());
         assert!(db.for_crate("no-such-crate").is_empty());
+    }
+
+    #[test]
+    fn only_the_wanted_packages_are_parsed_but_every_date_counts() {
+        let all = AdvisoryDb::load(&test_db()).unwrap();
+        let wanted: HashSet<String> = ["hyperwire".to_string()].into();
+        let some = AdvisoryDb::load_for(&test_db(), Some(&wanted)).unwrap();
+        assert_eq!(some.count, all.count);
+        assert_eq!(some.newest, all.newest);
+        assert_eq!(some.for_crate("hyperwire"), all.for_crate("hyperwire"));
+        assert!(some.for_crate("oldfeed").is_empty());
+        assert_eq!(all.newest, Some((2026, 7, 4)));
     }
 
     #[test]

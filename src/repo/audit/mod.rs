@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use rustsec::advisory::{Advisory, Informational};
 use rustsec::database::Query;
 use rustsec::package::Package;
-use std::path::{Path, PathBuf};
+use std::collections::HashSet;
+use std::path::PathBuf;
 use yanked::{IndexCache, Yanked};
 
 pub const VULNERABLE: &str = "vulnerable-dependency";
@@ -90,19 +91,20 @@ pub enum DbState {
     Broken(String),
 }
 
-/// Find and load the database (call once per run, only when a `Cargo.lock` was found).
-pub fn open_db(opts: &AuditOptions) -> DbState {
+/// Find and load the database (call once per run, only when a `Cargo.lock` was
+/// found). Only the advisories of `wanted` packages are parsed (all when `None`).
+pub fn open_db(opts: &AuditOptions, wanted: Option<&HashSet<String>>) -> DbState {
     let how = "run `botlint db update` to get it (or point --db / $BOTLINT_ADVISORY_DB at a checkout of https://github.com/rustsec/advisory-db)";
     let Some(loc) = db::locate(opts.db.as_deref()) else {
         return DbState::Missing(format!(
             "no RustSec advisory database: neither --db, $BOTLINT_ADVISORY_DB nor $HOME is set; {how}"
         ));
     };
-    open_at(&loc, how)
+    open_at(&loc, how, wanted)
 }
 
-fn open_at(loc: &DbLocation, how: &str) -> DbState {
-    match AdvisoryDb::load(&loc.path) {
+fn open_at(loc: &DbLocation, how: &str, wanted: Option<&HashSet<String>>) -> DbState {
+    match AdvisoryDb::load_for(&loc.path, wanted) {
         Ok(db) => DbState::Loaded(db),
         Err(LoadError::Missing) if loc.origin == Origin::Default => DbState::Missing(format!(
             "no RustSec advisory database at {}; {how}",
@@ -114,6 +116,68 @@ fn open_at(loc: &DbLocation, how: &str) -> DbState {
         )),
         Err(LoadError::Invalid(msg)) => DbState::Broken(msg),
     }
+}
+
+/// A lockfile read and parsed, ready to audit.
+pub struct ParsedLock {
+    display: String,
+    text: String,
+    lock: rustsec::Lockfile,
+}
+
+/// Read and parse every lockfile (in parallel). A lockfile that cannot be
+/// read or parsed is an error message naming it.
+pub fn parse_lockfiles(files: &[(PathBuf, String)]) -> Vec<Result<ParsedLock, String>> {
+    files
+        .par_iter()
+        .map(|(path, display)| {
+            let bytes = std::fs::read(path)
+                .map_err(|e| format!("{display}: cannot read: {}", crate::walk::io_reason(&e)))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                format!(
+                    "{display}: Cargo.lock is not valid UTF-8; its dependencies were not audited"
+                )
+            })?;
+            let lock = lockfile::parse(&text).map_err(|e| {
+                format!(
+                    "{display}: cannot parse Cargo.lock ({e}); its dependencies were not audited"
+                )
+            })?;
+            Ok(ParsedLock {
+                display: display.clone(),
+                text,
+                lock,
+            })
+        })
+        .collect()
+}
+
+/// The crates.io package names in the parsed lockfiles: the advisories worth parsing.
+pub fn package_names(locks: &[Result<ParsedLock, String>]) -> HashSet<String> {
+    locks
+        .iter()
+        .flatten()
+        .flat_map(|l| l.lock.packages.iter())
+        .filter(|p| p.source.as_ref().is_some_and(|s| s.is_default_registry()))
+        .map(|p| p.name.as_str().to_string())
+        .collect()
+}
+
+/// Parse the lockfiles, then load the database for their packages (when a
+/// rule needs it). Run once per run, alongside the per-file pass.
+pub fn prepare(
+    files: &[(PathBuf, String)],
+    sev: Severities,
+    opts: &AuditOptions,
+) -> (Vec<Result<ParsedLock, String>>, Option<DbState>) {
+    if files.is_empty() || !sev.any() {
+        return (Vec::new(), None);
+    }
+    let locks = parse_lockfiles(files);
+    let db = sev
+        .needs_db()
+        .then(|| open_db(opts, Some(&package_names(&locks))));
+    (locks, db)
 }
 
 /// A lockfile that was audited: its text (the pipeline places the findings)
@@ -131,19 +195,19 @@ pub struct Outcome {
     pub errors: Vec<String>,
 }
 
-/// Audit every lockfile: `files` are (path to open, display path).
+/// Audit every lockfile [`prepare`] parsed, against the database it loaded.
 pub fn check(
-    files: &[(PathBuf, String)],
+    locks: Vec<Result<ParsedLock, String>>,
     db: Option<DbState>,
     sev: Severities,
     ignore: &[AuditIgnore],
     require_db: bool,
 ) -> Outcome {
     let mut out = Outcome::default();
-    if files.is_empty() || !sev.any() {
+    if locks.is_empty() || !sev.any() {
         return out;
     }
-    let n = files.len();
+    let n = locks.len();
     let lockfiles = if n == 1 {
         "1 Cargo.lock was".to_string()
     } else {
@@ -185,9 +249,9 @@ pub fn check(
         _ => None,
     };
     let cache = sev.yanked.map(|_| IndexCache::discover());
-    let results: Vec<Result<(LockfileAudit, YankedTally), String>> = files
-        .par_iter()
-        .map(|(path, display)| audit_one(path, display, db.as_ref(), cache.as_ref(), sev, ignore))
+    let results: Vec<Result<(LockfileAudit, YankedTally), String>> = locks
+        .into_par_iter()
+        .map(|l| l.map(|l| audit_one(l, db.as_ref(), cache.as_ref(), sev, ignore)))
         .collect();
     let mut tally = YankedTally::default();
     for r in results {
@@ -249,22 +313,18 @@ impl YankedTally {
 }
 
 fn audit_one(
-    path: &Path,
-    display: &str,
+    parsed: ParsedLock,
     db: Option<&AdvisoryDb>,
     cache: Option<&IndexCache>,
     sev: Severities,
     ignore: &[AuditIgnore],
-) -> Result<(LockfileAudit, YankedTally), String> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| format!("{display}: cannot read: {}", crate::walk::io_reason(&e)))?;
-    let text = std::str::from_utf8(&bytes).map_err(|_| {
-        format!("{display}: Cargo.lock is not valid UTF-8; its dependencies were not audited")
-    })?;
-    let lock = lockfile::parse(text).map_err(|e| {
-        format!("{display}: cannot parse Cargo.lock ({e}); its dependencies were not audited")
-    })?;
-    let blocks = lockfile::blocks(text);
+) -> (LockfileAudit, YankedTally) {
+    let ParsedLock {
+        display,
+        text,
+        lock,
+    } = parsed;
+    let blocks = lockfile::blocks(&text);
     let mut findings = Vec::new();
     let mut tally = YankedTally::default();
     for pkg in &lock.packages {
@@ -321,14 +381,14 @@ fn audit_one(
             }
         }
     }
-    Ok((
+    (
         LockfileAudit {
-            display: display.to_string(),
-            bytes,
+            display,
+            bytes: text.into_bytes(),
             findings,
         },
         tally,
-    ))
+    )
 }
 
 /// Which rule, if any, an advisory raises for a package: exactly the queries
@@ -427,6 +487,7 @@ fn advisory_finding(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     fn test_db() -> AdvisoryDb {
         AdvisoryDb::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/advisory-db"))
@@ -550,7 +611,13 @@ mod tests {
         )
         .unwrap();
         let files = vec![(lock, "Cargo.lock".to_string())];
-        let out = check(&files, Some(DbState::Loaded(test_db())), all(), &[], false);
+        let out = check(
+            parse_lockfiles(&files),
+            Some(DbState::Loaded(test_db())),
+            all(),
+            &[],
+            false,
+        );
         let rules: Vec<_> = out.lockfiles[0].findings.iter().map(|f| f.rule).collect();
         assert_eq!(rules, vec![UNMAINTAINED], "a git source is not crates.io");
         let ignore = [AuditIgnore {
@@ -558,7 +625,7 @@ mod tests {
             reason: "r".into(),
         }];
         let out = check(
-            &files,
+            parse_lockfiles(&files),
             Some(DbState::Loaded(test_db())),
             all(),
             &ignore,
@@ -574,11 +641,11 @@ mod tests {
         std::fs::write(&lock, "version = 3\n").unwrap();
         let files = vec![(lock, "Cargo.lock".to_string())];
         let missing = || Some(DbState::Missing("no RustSec advisory database".into()));
-        let out = check(&files, missing(), all(), &[], false);
+        let out = check(parse_lockfiles(&files), missing(), all(), &[], false);
         assert_eq!(out.warnings.len(), 1, "{:?}", out.warnings);
         assert!(out.warnings[0].contains("1 Cargo.lock was not checked"));
         assert!(out.errors.is_empty());
-        let out = check(&files, missing(), all(), &[], true);
+        let out = check(parse_lockfiles(&files), missing(), all(), &[], true);
         assert!(out.warnings.is_empty());
         assert!(out.errors[0].contains("--require-db"));
     }
