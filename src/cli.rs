@@ -74,6 +74,15 @@ pub struct Cli {
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N")]
     pub threads: Option<usize>,
+
+    /// RustSec advisory database (a checkout of rustsec/advisory-db) for auditing Cargo.lock
+    /// files (default: $BOTLINT_ADVISORY_DB, else ~/.cargo/advisory-db)
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// Fail (exit 2) when a Cargo.lock is found but no advisory database is available
+    #[arg(long)]
+    pub require_db: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -85,6 +94,22 @@ pub enum Command {
     Rule {
         /// Rule id, e.g. hardcoded-secret (or a secret pattern id)
         id: String,
+    },
+    /// Manage the RustSec advisory database used to audit Cargo.lock files
+    Db {
+        #[command(subcommand)]
+        action: DbAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum DbAction {
+    /// Clone https://github.com/rustsec/advisory-db, or fast-forward the existing checkout,
+    /// with the system `git` (the only botlint command that uses the network)
+    Update {
+        /// Where the database lives (default: $BOTLINT_ADVISORY_DB, else ~/.cargo/advisory-db)
+        #[arg(long, value_name = "PATH")]
+        db: Option<PathBuf>,
     },
 }
 
@@ -140,6 +165,31 @@ pub fn run(cli: Cli) -> Result<i32> {
             }
             return Ok(EXIT_CLEAN);
         }
+        Some(Command::Db {
+            action: DbAction::Update { db },
+        }) => {
+            let Some(loc) = crate::repo::audit::db::locate(db.as_deref()) else {
+                eprintln!(
+                    "botlint: error: cannot tell where to put the advisory database: pass --db PATH \
+                     or set $BOTLINT_ADVISORY_DB (neither $CARGO_HOME nor $HOME is set)"
+                );
+                return Ok(EXIT_ERROR);
+            };
+            eprintln!(
+                "botlint: updating the advisory database in {} …",
+                loc.path.display()
+            );
+            return match crate::repo::audit::db::update(&loc.path) {
+                Ok(msg) => {
+                    eprintln!("botlint: {msg}");
+                    Ok(EXIT_CLEAN)
+                }
+                Err(e) => {
+                    eprintln!("botlint: error: {e:#}");
+                    Ok(EXIT_ERROR)
+                }
+            };
+        }
         None => {}
     }
     let paths = if cli.paths.is_empty() {
@@ -163,6 +213,10 @@ pub fn run(cli: Cli) -> Result<i32> {
         only: cli.only.clone(),
         force_exclude: cli.force_exclude,
         threads: cli.threads.unwrap_or(0),
+        audit: crate::repo::audit::AuditOptions {
+            db: cli.db.clone(),
+            require_db: cli.require_db,
+        },
     };
     if let Some(n) = cli.threads {
         // Ignore the error if a pool already exists (tests call run twice).

@@ -17,6 +17,9 @@
 //! name = "Acme internal token"
 //! keywords = ["acme_"]
 //! regex = '''acme_(?P<secret>[a-z0-9]{32})'''
+//!
+//! [audit]                                     # Cargo.lock against RustSec
+//! ignore = [{ id = "RUSTSEC-2021-0145", reason = "atty only on Windows CI, not shipped" }]
 //! ```
 //! Unknown keys, unknown rule ids and bad regexes are errors that name the
 //! file and line.
@@ -42,6 +45,22 @@ struct RawConfig {
     rules: RawRules,
     #[serde(default)]
     secrets: RawSecrets,
+    #[serde(default)]
+    audit: RawAudit,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAudit {
+    #[serde(default)]
+    ignore: Vec<Spanned<RawAuditIgnore>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawAuditIgnore {
+    id: Spanned<String>,
+    reason: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -83,6 +102,28 @@ pub struct Config {
     pub severity: BTreeMap<String, Severity>,
     pub allowlist: Vec<String>,
     pub patterns: Vec<PatternSpec>,
+    /// `[audit] ignore`: advisories accepted on purpose, each with its reason.
+    pub audit_ignore: Vec<AuditIgnore>,
+}
+
+/// One `[audit] ignore` entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditIgnore {
+    /// A RustSec advisory id, `RUSTSEC-YYYY-NNNN`.
+    pub id: String,
+    pub reason: String,
+}
+
+/// `RUSTSEC-YYYY-NNNN`.
+pub fn is_rustsec_id(id: &str) -> bool {
+    let Some(rest) = id.strip_prefix("RUSTSEC-") else {
+        return false;
+    };
+    let mut parts = rest.split('-');
+    let ok = |p: Option<&str>, n: usize| {
+        p.is_some_and(|p| p.len() == n && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    ok(parts.next(), 4) && ok(parts.next(), 4) && parts.next().is_none()
 }
 
 impl Default for Config {
@@ -95,6 +136,7 @@ impl Default for Config {
             severity: BTreeMap::new(),
             allowlist: Vec::new(),
             patterns: Vec::new(),
+            audit_ignore: Vec::new(),
         }
     }
 }
@@ -227,6 +269,45 @@ impl Config {
             }
             cfg.patterns.push(spec);
         }
+        for entry in raw.audit.ignore {
+            let span = entry.span();
+            let RawAuditIgnore { id, reason } = entry.into_inner();
+            if !is_rustsec_id(id.get_ref()) {
+                bail!(
+                    "{}:{}: audit.ignore: {:?} is not a RustSec advisory id (RUSTSEC-YYYY-NNNN)",
+                    path.display(),
+                    at(id.span()),
+                    id.get_ref()
+                );
+            }
+            let reason = match reason {
+                Some(r) if !r.get_ref().trim().is_empty() => r.into_inner(),
+                Some(r) => bail!(
+                    "{}:{}: audit.ignore: the reason for {} is empty; say why it is safe to ignore",
+                    path.display(),
+                    at(r.span()),
+                    id.get_ref()
+                ),
+                None => bail!(
+                    "{}:{}: audit.ignore: {} needs a `reason = \"…\"` saying why it is safe to ignore",
+                    path.display(),
+                    at(span),
+                    id.get_ref()
+                ),
+            };
+            if cfg.audit_ignore.iter().any(|i| i.id == *id.get_ref()) {
+                bail!(
+                    "{}:{}: audit.ignore: {} is listed twice",
+                    path.display(),
+                    at(id.span()),
+                    id.get_ref()
+                );
+            }
+            cfg.audit_ignore.push(AuditIgnore {
+                id: id.into_inner(),
+                reason,
+            });
+        }
         Ok(cfg)
     }
 }
@@ -293,6 +374,58 @@ regex = 'acme_(?P<secret>[a-z]{8})'
             Severity::Warning
         );
         assert_eq!(c.patterns.len(), 1);
+    }
+
+    #[test]
+    fn audit_ignore_needs_a_reason() {
+        let c = parse(
+            "[audit]\nignore = [\n  { id = \"RUSTSEC-2021-0145\", reason = \"not on Windows\" },\n]\n",
+        )
+        .unwrap();
+        assert_eq!(
+            c.audit_ignore,
+            vec![AuditIgnore {
+                id: "RUSTSEC-2021-0145".into(),
+                reason: "not on Windows".into()
+            }]
+        );
+        let e = parse("[audit]\nignore = [\n  { id = \"RUSTSEC-2021-0145\" },\n]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("botlint.toml:3:") && e.contains("reason"),
+            "{e}"
+        );
+        let e = parse("[audit]\n\nignore = [{ id = \"RUSTSEC-2021-0145\", reason = \" \" }]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("botlint.toml:3:") && e.contains("empty"),
+            "{e}"
+        );
+        let e = parse("[audit]\nignore = [{ id = \"CVE-2021-1\", reason = \"x\" }]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("botlint.toml:2:") && e.contains("CVE-2021-1"),
+            "{e}"
+        );
+        let e = parse(
+            "[audit]\nignore = [{ id = \"RUSTSEC-2021-0145\", reason = \"x\", until = 1 }]\n",
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            e.starts_with("botlint.toml:2:") && e.contains("until"),
+            "{e}"
+        );
+        let e = parse("[audit]\nignore = [\"RUSTSEC-2021-0145\"]\n")
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("botlint.toml:2:"), "{e}");
+        assert!(is_rustsec_id("RUSTSEC-2024-0375"));
+        assert!(!is_rustsec_id("RUSTSEC-2024-375"));
+        assert!(!is_rustsec_id("GHSA-g98v-hv3f-hcfr"));
     }
 
     #[test]

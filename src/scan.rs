@@ -6,6 +6,7 @@ use crate::config::Config;
 use crate::finding::{
     normalise_line, redact, redact_line, stable_hash, Finding, Location, RawFinding, Severity, Span,
 };
+use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
 use crate::rules;
 use crate::secrets::{SecretEngine, GENERIC_ID};
@@ -25,6 +26,8 @@ pub struct ScanOptions {
     pub only: Vec<String>,
     pub force_exclude: bool,
     pub threads: usize,
+    /// Where the advisory database is, and whether it must be there.
+    pub audit: AuditOptions,
 }
 
 #[derive(Debug, Default)]
@@ -101,11 +104,25 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         errors: discovery.errors,
         ..ScanReport::default()
     };
-    let outcomes: Vec<FileOutcome> = discovery
+    // Every Cargo.lock is audited; the advisory database is loaded once, only
+    // when there is one, and while the per-file pass runs.
+    let lockfiles: Vec<(PathBuf, String)> = discovery
         .files
-        .par_iter()
-        .map(|c| scan_candidate(c, &ctx))
+        .iter()
+        .filter(|c| classify(&c.path, b"") == Kind::CargoLock)
+        .map(|c| (c.path.clone(), c.display.clone()))
         .collect();
+    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
+    let (outcomes, (locks, db)) = rayon::join(
+        || -> Vec<FileOutcome> {
+            discovery
+                .files
+                .par_iter()
+                .map(|c| scan_candidate(c, &ctx))
+                .collect()
+        },
+        || audit::prepare(&lockfiles, audit_sev, &opts.audit),
+    );
     for o in outcomes {
         match o {
             FileOutcome::Scanned(mut f, suppressed) => {
@@ -145,6 +162,27 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
             }
         }
         report.findings.push(file_level_finding(&f.display, f.raw));
+    }
+    let audited = audit::check(
+        locks,
+        db,
+        audit_sev,
+        &opts.config.audit_ignore,
+        opts.audit.require_db,
+    );
+    report.warnings.extend(audited.warnings);
+    report.errors.extend(audited.errors);
+    for lock in audited.lockfiles {
+        let src = SourceFile::new(lock.display, lock.bytes);
+        for raw in lock.findings {
+            let f = finalize(&src, raw, &[]);
+            let line_text = |l: usize| (l <= src.line_count()).then(|| src.line_text(l - 1));
+            if suppress::is_suppressed(f.span.start_line, &f.rule, f.sub_id.as_deref(), line_text) {
+                report.suppressed += 1;
+            } else {
+                report.findings.push(f);
+            }
+        }
     }
     if report.files_scanned == 0 && report.errors.is_empty() {
         report
@@ -239,9 +277,14 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
 fn scan_source(src: &SourceFile, kind: Kind, ctx: &Ctx<'_>) -> (Vec<Finding>, usize) {
     let mut raws: Vec<RawFinding> = Vec::new();
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
-    // Secret ranges are needed for redaction even when the rule is off.
-    let hits = ctx.engine.scan(&src.bytes, kind);
     let secret_sev = ctx.severity("hardcoded-secret");
+    // Secret ranges are needed for redaction even when the rule is off, except in a
+    // Cargo.lock: its only other findings sit on `name = "…"` lines (crate names).
+    let hits = if kind == Kind::CargoLock && secret_sev.is_none() {
+        Vec::new()
+    } else {
+        ctx.engine.scan(&src.bytes, kind)
+    };
     for h in hits {
         secret_ranges.push((h.start, h.end));
         if let Some(rule_sev) = secret_sev {

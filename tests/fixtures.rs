@@ -87,6 +87,9 @@ fn fixtures_report_exactly_what_they_expect() {
             "--exit-zero",
             "--config",
             "tests/harness.toml",
+            // The test advisory database (outside fixtures/: everything there is scanned).
+            "--db",
+            "tests/data/advisory-db",
         ],
     );
     assert_eq!(

@@ -29,6 +29,26 @@ const RULE_FILES: &[(&str, &str)] = &[
         "env-file-tracked",
         include_str!("../../rules/env-file-tracked.toml"),
     ),
+    (
+        "vulnerable-dependency",
+        include_str!("../../rules/vulnerable-dependency.toml"),
+    ),
+    (
+        "unsound-dependency",
+        include_str!("../../rules/unsound-dependency.toml"),
+    ),
+    (
+        "unmaintained-dependency",
+        include_str!("../../rules/unmaintained-dependency.toml"),
+    ),
+    (
+        "dependency-notice",
+        include_str!("../../rules/dependency-notice.toml"),
+    ),
+    (
+        "yanked-dependency",
+        include_str!("../../rules/yanked-dependency.toml"),
+    ),
 ];
 
 /// The secret patterns (`rules/secrets.toml`).

@@ -24,6 +24,7 @@ pub fn botlint(cwd: &Path, home: &Path, args: &[&str]) -> Output {
         .env("GIT_CONFIG_NOSYSTEM", "1")
         .env("NO_COLOR", "1")
         .env_remove("BOTLINT_ADVISORY_DB")
+        .env_remove("CARGO_HOME")
         .output()
         .expect("run botlint")
 }
