@@ -12,7 +12,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
     let mut out = Vec::new();
     for call in &facts.calls {
         client_params(input, call, &mut out);
-        if call.resolved && tls.unverified_calls.iter().any(|c| *c == call.callee) {
+        if call.resolved && tls.unverified_calls.contains(&call.callee) {
             out.push(Hit::new(
                 RULE,
                 call.span,
@@ -22,7 +22,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                 ),
             ));
         }
-        if call.resolved && tls.warning_calls.iter().any(|c| *c == call.callee) {
+        if call.resolved && tls.warning_calls.contains(&call.callee) {
             let mut h = Hit::new(
                 RULE,
                 call.span,
@@ -71,7 +71,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
         }
     }
     for r in &facts.refs {
-        if tls.unverified_refs.iter().any(|u| *u == r.path) {
+        if tls.unverified_refs.contains(&r.path) {
             out.push(Hit::new(
                 RULE,
                 r.span,

@@ -175,7 +175,7 @@ fn assigned_url(input: &CheckInput<'_>, name: &str, scope: u32) -> Option<(Strin
         // Every assignment must agree on the scheme, or we do not know.
         vals.iter()
             .all(|v| text(v).is_some_and(|x| scheme_of(&x) == scheme_of(&t)))
-            .then(|| (t, first.span))
+            .then_some((t, first.span))
     };
     pick(true).or_else(|| pick(false))
 }
@@ -204,7 +204,7 @@ fn plaintext_host<'u>(pt: &Plaintext, url: &'u str) -> Option<&'u str> {
         return None;
     }
     let h = host.to_ascii_lowercase();
-    let local = pt.local_hosts.iter().any(|l| *l == h)
+    let local = pt.local_hosts.contains(&h)
         || pt.local_suffixes.iter().any(|s| h.ends_with(s.as_str()))
         || pt.local_prefixes.iter().any(|p| h.starts_with(p.as_str()))
         || (pt.dotless_is_local && !h.contains('.') && !h.contains(':'));

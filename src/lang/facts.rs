@@ -75,8 +75,7 @@ impl Value {
 
     /// Does the value match one of the data spellings?
     pub fn matches_any(&self, spellings: &[String]) -> bool {
-        self.spelling()
-            .is_some_and(|s| spellings.iter().any(|p| *p == s))
+        self.spelling().is_some_and(|s| spellings.contains(&s))
     }
 
     pub fn is_literal(&self) -> bool {

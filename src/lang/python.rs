@@ -21,6 +21,8 @@ use std::rc::Rc;
 /// brackets and 100 indentation levels.
 pub const MAX_BRACKET_DEPTH: usize = 200;
 pub const MAX_INDENT_COLUMNS: usize = 1000;
+/// Longest dotted/call chain the front end resolves (`a.b.c()…`).
+const MAX_CHAIN: u32 = 32;
 
 /// The result of running the front end on one file.
 pub struct Extracted {
@@ -129,11 +131,28 @@ pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {
         x.prebind(&m.body);
         x.body(&m.body);
     }
+    let facts = x.facts;
+    // The parser and our walks grow the stack as they go, but dropping the
+    // AST recurses as deep as it is nested (`a.b.b.b…`, `------1`): give the
+    // drop a stack as large as the worst case this file allows.
+    if source.len() > DROP_ON_MAIN_STACK {
+        let size = (source.len() * DROP_STACK_PER_BYTE).max(1 << 20);
+        stacker::grow(size, move || drop(parsed));
+    } else {
+        drop(parsed);
+    }
     Extracted {
-        facts: x.facts,
+        facts,
         syntax_error,
     }
 }
+
+/// Files up to this size cannot nest deep enough to overflow a normal stack
+/// when their AST is dropped.
+const DROP_ON_MAIN_STACK: usize = 4 * 1024;
+/// Stack bytes per source byte for dropping a large AST (one nesting level
+/// can take as little as one byte of source).
+const DROP_STACK_PER_BYTE: usize = 256;
 
 #[derive(Clone)]
 enum Binding {
@@ -245,10 +264,18 @@ impl<'s> Extractor<'s> {
     // ----- resolution -----
 
     fn resolve(&self, e: &Expr) -> Option<Resolved> {
-        grow(|| self.resolve_inner(e))
+        self.resolve_at(e, 0)
     }
 
-    fn resolve_inner(&self, e: &Expr) -> Option<Resolved> {
+    fn resolve_at(&self, e: &Expr, depth: u32) -> Option<Resolved> {
+        // Real callees are a few segments long; give up on generated chains.
+        if depth > MAX_CHAIN {
+            return None;
+        }
+        grow(|| self.resolve_inner(e, depth))
+    }
+
+    fn resolve_inner(&self, e: &Expr, depth: u32) -> Option<Resolved> {
         match e {
             Expr::Name(n) => {
                 let id = n.id.as_str();
@@ -293,7 +320,7 @@ impl<'s> Extractor<'s> {
                         });
                     }
                 }
-                let base = self.resolve(&a.value)?;
+                let base = self.resolve_at(&a.value, depth + 1)?;
                 Some(Resolved {
                     path: format!("{}.{}", base.path, a.attr.as_str()),
                     resolved: base.resolved,
@@ -303,7 +330,7 @@ impl<'s> Extractor<'s> {
             }
             Expr::Call(c) => {
                 // The result of a call: typed by its callee (`requests.Session()`).
-                let f = self.resolve(&c.func)?;
+                let f = self.resolve_at(&c.func, depth + 1)?;
                 if f.resolved {
                     let ctor = Rc::new(self.ctor_of(c, &f.path));
                     Some(Resolved {
@@ -322,7 +349,7 @@ impl<'s> Extractor<'s> {
                 }
             }
             Expr::Subscript(s) => {
-                let base = self.resolve(&s.value)?;
+                let base = self.resolve_at(&s.value, depth + 1)?;
                 let key = match s.slice.as_ref() {
                     Expr::StringLiteral(l) => format!("[{}]", l.value.to_str()),
                     _ => "[]".to_string(),
@@ -478,22 +505,30 @@ impl<'s> Extractor<'s> {
 
     /// `a.b.c` / `a.b[k]` as written; `None` if not a plain chain.
     fn dotted_text(&self, e: &Expr) -> Option<String> {
+        self.dotted_at(e, 0)
+    }
+
+    fn dotted_at(&self, e: &Expr, depth: u32) -> Option<String> {
+        if depth > MAX_CHAIN {
+            return None;
+        }
+        let d = depth + 1;
         grow(|| match e {
             Expr::Name(n) => Some(n.id.as_str().to_string()),
             Expr::Attribute(a) => Some(format!(
                 "{}.{}",
-                self.dotted_text(&a.value)?,
+                self.dotted_at(&a.value, d)?,
                 a.attr.as_str()
             )),
             Expr::Subscript(s) => match s.slice.as_ref() {
                 Expr::StringLiteral(k) => Some(format!(
                     "{}[{}]",
-                    self.dotted_text(&s.value)?,
+                    self.dotted_at(&s.value, d)?,
                     k.value.to_str()
                 )),
                 _ => None,
             },
-            Expr::Call(c) => Some(format!("{}()", self.dotted_text(&c.func)?)),
+            Expr::Call(c) => Some(format!("{}()", self.dotted_at(&c.func, d)?)),
             _ => None,
         })
     }
@@ -566,9 +601,22 @@ impl<'s> Extractor<'s> {
                 }))
             }
             Expr::BinOp(b) if b.op == ast::Operator::Add => {
+                // `a + b + c` nests to the left: walk the spine, not recursively,
+                // so long chains stay linear.
+                let mut operands = vec![b.right.as_ref()];
+                let mut cur = b.left.as_ref();
+                while let Expr::BinOp(inner) = cur {
+                    if inner.op != ast::Operator::Add {
+                        break;
+                    }
+                    operands.push(inner.right.as_ref());
+                    cur = inner.left.as_ref();
+                }
+                operands.push(cur);
+                operands.reverse();
                 let mut out = Vec::new();
                 let mut any_str = false;
-                for side in [b.left.as_ref(), b.right.as_ref()] {
+                for side in operands {
                     match side {
                         Expr::StringLiteral(s) => {
                             any_str = true;
@@ -1345,7 +1393,9 @@ impl<'s> Extractor<'s> {
             return false;
         }
         let Some(pieces) = self.template(e) else {
-            return false;
+            // Still mark the subtree: nested `+`/`%` need not be tried again.
+            self.in_template += 1;
+            return true;
         };
         let has_name = pieces.iter().any(|p| matches!(p, Piece::Name(_)));
         let queryish = pieces.iter().any(
