@@ -96,8 +96,8 @@ fn dedupe_nested(mut hits: Vec<Hit>) -> Vec<Hit> {
     out
 }
 
-/// Every value assigned to `target` (as written) in `scope`, or `None` when
-/// there is none.
+/// Every value assigned to `target` (as written) in `scope` (parameter
+/// defaults excluded: the caller decides).
 pub(crate) fn assigned_values<'a>(
     facts: &'a Facts,
     target: &str,
@@ -106,7 +106,7 @@ pub(crate) fn assigned_values<'a>(
     facts
         .assigns
         .iter()
-        .filter(|a| a.target == target && scope.is_none_or(|s| a.scope == s))
+        .filter(|a| a.target == target && !a.default && scope.is_none_or(|s| a.scope == s))
         .map(|a| &a.value)
         .collect()
 }

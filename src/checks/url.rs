@@ -71,6 +71,26 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
     let pt = &input.clients.plaintext;
     let mut out = Vec::new();
     for call in &input.facts.calls {
+        // Clients that speak plaintext whatever the URL: their first argument is the host.
+        if call.resolved && pt.plaintext_calls.contains(&call.callee) {
+            if let Some(v @ Value { kind: ValueKind::Str(host), .. }) = call.args.first() {
+                let url = if host.contains("://") {
+                    host.clone()
+                } else {
+                    format!("http://{host}")
+                };
+                if let Some(h) = plaintext_host(pt, &url) {
+                    out.push(Hit {
+                        rule: PLAINTEXT,
+                        span: v.span,
+                        message: format!("`{}` connects to {h} without TLS", call.callee),
+                        fix: Some("use the HTTPS variant of the client".into()),
+                        max_severity: None,
+                    });
+                }
+            }
+            continue;
+        }
         if !is_network_call(input, call) {
             continue;
         }
@@ -81,14 +101,17 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
                 .map(|k| &k.value),
         );
         for v in urls {
-            if let Some((url, span)) = url_of(input, v, call.scope) {
+            if let Some((url, via)) = url_of(input, v, call.scope) {
                 if let Some(host) = plaintext_host(pt, &url) {
+                    let via = via
+                        .map(|n| format!(" (through `{n}`)"))
+                        .unwrap_or_default();
                     out.push(Hit {
                         rule: PLAINTEXT,
-                        span,
+                        span: v.span,
                         message: format!(
-                            "`{}` sends traffic to {host} unencrypted",
-                            scheme_of(&url)
+                            "`{}` sends traffic to {host} unencrypted{via}",
+                            call.callee
                         ),
                         fix: Some("use https:// or wss://".into()),
                         max_severity: None,
@@ -130,24 +153,20 @@ fn is_network_call(input: &CheckInput<'_>, call: &Call) -> bool {
         })
 }
 
-/// The URL text a value starts with, and where to report it: the literal
-/// itself, or the literal assigned to the variable it names.
-fn url_of(input: &CheckInput<'_>, v: &Value, scope: u32) -> Option<(String, ByteSpan)> {
+/// The URL text a value starts with, and the variable it came through (if
+/// any). Findings sit on the call's argument either way.
+fn url_of(input: &CheckInput<'_>, v: &Value, scope: u32) -> Option<(String, Option<String>)> {
+    let via = |name: &str| {
+        assigned_url(input, name, scope).map(|(u, _)| (u, Some(name.to_string())))
+    };
     match &v.kind {
-        ValueKind::Str(s) => Some((s.clone(), v.span)),
+        ValueKind::Str(s) => Some((s.clone(), None)),
         ValueKind::Template(pieces) => match pieces.first()? {
-            Piece::Lit(l) => Some((l.clone(), v.span)),
-            Piece::Name(n) => assigned_url(input, &n.text, scope),
+            Piece::Lit(l) => Some((l.clone(), None)),
+            Piece::Name(n) => via(&n.text),
             Piece::Other => None,
         },
-        ValueKind::Name {
-            path,
-            resolved: false,
-        } => assigned_url(input, path, scope),
-        ValueKind::Name {
-            path,
-            resolved: true,
-        } if !path.contains('.') => assigned_url(input, path, scope),
+        ValueKind::Name { path, resolved } if !*resolved || !path.contains('.') => via(path),
         _ => None,
     }
 }

@@ -173,6 +173,8 @@ pub struct Assign {
     pub value: Value,
     pub scope: ScopeId,
     pub span: ByteSpan,
+    /// A parameter's default value (`def f(url="http://…")`), not an assignment.
+    pub default: bool,
 }
 
 impl Assign {

@@ -964,6 +964,20 @@ impl<'s> Extractor<'s> {
                 for (n, b) in params {
                     scope.names.insert(n, b);
                 }
+                // Default values, as assignments in the function's scope.
+                for p in f.parameters.iter_non_variadic_params() {
+                    if let Some(d) = &p.default {
+                        let value = self.value_of(d, 0);
+                        self.facts.assigns.push(Assign {
+                            target: p.parameter.name.as_str().to_string(),
+                            resolved_target: p.parameter.name.as_str().to_string(),
+                            value,
+                            scope: scope.id,
+                            span: span(p),
+                            default: true,
+                        });
+                    }
+                }
                 self.scopes.push(scope);
                 self.body(&f.body);
                 self.scopes.pop();
@@ -1218,6 +1232,7 @@ impl<'s> Extractor<'s> {
                         value: v,
                         scope: self.scopes.last().map_or(0, |s| s.id),
                         span: stmt_span,
+                        default: false,
                     });
                 }
                 match t {

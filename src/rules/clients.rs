@@ -131,6 +131,8 @@ pub struct Plaintext {
     pub local_prefixes: Vec<String>,
     #[serde(default)]
     pub dotless_is_local: bool,
+    #[serde(default)]
+    pub plaintext_calls: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
