@@ -40,7 +40,7 @@ fn leak(input: &CheckInput<'_>, n: &NameRef) -> Option<String> {
             return Some(format!("`{r}` (every environment secret)"));
         }
     }
-    if input.names.is_sensitive(n.last_name()) {
+    if input.names.is_sensitive_without_value(n.last_name()) {
         return Some(format!("secret-like `{}`", n.text));
     }
     if carries_secret(input, &n.text) {
@@ -55,7 +55,7 @@ fn leak(input: &CheckInput<'_>, n: &NameRef) -> Option<String> {
 /// Was `text` assigned a dict with a secret-like key bound to a non-literal,
 /// or given such a key by `text["Authorization"] = …`?
 fn carries_secret(input: &CheckInput<'_>, text: &str) -> bool {
-    let sensitive = |k: &str| input.names.is_sensitive(k);
+    let sensitive = |k: &str| input.names.is_sensitive_without_value(k);
     input.facts.assigns.iter().any(|a| {
         if a.target == text {
             if let ValueKind::Dict(entries) = &a.value.kind {

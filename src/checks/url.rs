@@ -35,7 +35,8 @@ pub fn check_secret_in_url(input: &CheckInput<'_>) -> Vec<Hit> {
                     if in_query && n.through.is_empty() {
                         let param = param_before(&before);
                         let by_param = param.is_some_and(|p| input.names.is_sensitive(p));
-                        let by_name = param.is_some() && input.names.is_sensitive(n.last_name());
+                        let by_name = param.is_some()
+                            && input.names.is_sensitive_without_value(n.last_name());
                         if by_param || by_name {
                             out.push(Hit {
                                 rule: SECRET_IN_URL,
@@ -73,7 +74,13 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
     for call in &input.facts.calls {
         // Clients that speak plaintext whatever the URL: their first argument is the host.
         if call.resolved && pt.plaintext_calls.contains(&call.callee) {
-            if let Some(v @ Value { kind: ValueKind::Str(host), .. }) = call.args.first() {
+            if let Some(
+                v @ Value {
+                    kind: ValueKind::Str(host),
+                    ..
+                },
+            ) = call.args.first()
+            {
                 let url = if host.contains("://") {
                     host.clone()
                 } else {
@@ -103,9 +110,7 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
         for v in urls {
             if let Some((url, via)) = url_of(input, v, call.scope) {
                 if let Some(host) = plaintext_host(pt, &url) {
-                    let via = via
-                        .map(|n| format!(" (through `{n}`)"))
-                        .unwrap_or_default();
+                    let via = via.map(|n| format!(" (through `{n}`)")).unwrap_or_default();
                     out.push(Hit {
                         rule: PLAINTEXT,
                         span: v.span,
@@ -127,7 +132,8 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
 
 fn is_network_call(input: &CheckInput<'_>, call: &Call) -> bool {
     if call.resolved {
-        return input.clients.classify(&call.callee).is_some();
+        return input.clients.classify(&call.callee).is_some()
+            || input.clients.plaintext.url_calls.contains(&call.callee);
     }
     let Some(recv) = call.receiver_path() else {
         return false;
@@ -156,9 +162,8 @@ fn is_network_call(input: &CheckInput<'_>, call: &Call) -> bool {
 /// The URL text a value starts with, and the variable it came through (if
 /// any). Findings sit on the call's argument either way.
 fn url_of(input: &CheckInput<'_>, v: &Value, scope: u32) -> Option<(String, Option<String>)> {
-    let via = |name: &str| {
-        assigned_url(input, name, scope).map(|(u, _)| (u, Some(name.to_string())))
-    };
+    let via =
+        |name: &str| assigned_url(input, name, scope).map(|(u, _)| (u, Some(name.to_string())));
     match &v.kind {
         ValueKind::Str(s) => Some((s.clone(), None)),
         ValueKind::Template(pieces) => match pieces.first()? {

@@ -133,6 +133,8 @@ pub struct Plaintext {
     pub dotless_is_local: bool,
     #[serde(default)]
     pub plaintext_calls: Vec<String>,
+    #[serde(default)]
+    pub url_calls: Vec<String>,
 }
 
 #[derive(Debug, Default, Deserialize)]
