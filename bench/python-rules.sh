@@ -9,6 +9,7 @@
 # semgrep runs the local rules in $SEMGREP_RULES (a directory of rule YAML files for these
 # concerns; default ../wt-python-bench/f1/rules) with --metrics=off, so nothing is fetched.
 set -eu
+export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
 here=$(cd "$(dirname "$0")/.." && pwd)
 venv=${BENCH_VENV:-$here/../wt-python-bench/venv}
 rules=${SEMGREP_RULES:-$here/../wt-python-bench/f1/rules}
