@@ -4,10 +4,12 @@
 //! `cli` → `scan` → (`secrets`, `repo`, `report`, `suppress`) →
 //! (`classify`, `config`, `finding`, `source`, `walk`, `rules`).
 
+pub mod checks;
 pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod lang;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -1,7 +1,8 @@
 //! The pipeline: discover → read and scan each file (in parallel) → repository
 //! checks → suppress → sorted findings.
 
-use crate::classify::{classify, is_test_path, Kind};
+use crate::checks::{self, CheckInput};
+use crate::classify::{classify, is_test_path, Kind, Lang};
 use crate::config::Config;
 use crate::finding::{
     normalise_line, redact, redact_line, stable_hash, Finding, Location, RawFinding, Severity, Span,
@@ -41,6 +42,9 @@ pub struct ScanReport {
     pub errors: Vec<String>,
     /// Findings removed by inline `botlint: ignore` comments.
     pub suppressed: usize,
+    /// Source files with syntax errors (code rules saw only the parts that
+    /// parsed) or that were not parsed at all (nested too deeply).
+    pub parse_errors: Vec<Skipped>,
 }
 
 /// Everything a per-file pass needs, shared read-only across threads.
@@ -48,6 +52,10 @@ struct Ctx<'a> {
     config: &'a Config,
     engine: &'a SecretEngine,
     only: &'a [String],
+    /// Keywords that make a Python file worth parsing (from the rule data).
+    py_prefilter: &'a aho_corasick::AhoCorasick,
+    /// Is any code rule on?
+    code_rules: bool,
 }
 
 impl Ctx<'_> {
@@ -64,7 +72,7 @@ impl Ctx<'_> {
 }
 
 enum FileOutcome {
-    Scanned(Vec<Finding>, usize),
+    Scanned(Vec<Finding>, usize, Option<Skipped>),
     /// Passed over on purpose (too large, binary, not a regular file).
     Skipped(Skipped),
     /// Could not be read: the scan is incomplete.
@@ -94,11 +102,15 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
             threads: opts.threads,
         },
     );
-    let ctx = Ctx {
+    let py_prefilter = python_prefilter();
+    let mut ctx = Ctx {
         config: &opts.config,
         engine: &engine,
         only: &opts.only,
+        py_prefilter: &py_prefilter,
+        code_rules: false,
     };
+    ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
     let mut report = ScanReport {
         skipped: discovery.skipped,
         errors: discovery.errors,
@@ -125,10 +137,11 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     );
     for o in outcomes {
         match o {
-            FileOutcome::Scanned(mut f, suppressed) => {
+            FileOutcome::Scanned(mut f, suppressed, parse) => {
                 report.files_scanned += 1;
                 report.suppressed += suppressed;
                 report.findings.append(&mut f);
+                report.parse_errors.extend(parse);
             }
             FileOutcome::Skipped(s) => report.skipped.push(s),
             FileOutcome::Failed(e) => report.errors.push(e),
@@ -155,7 +168,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
                 display: f.display.clone(),
                 explicit: true,
             };
-            if let FileOutcome::Scanned(mut more, s) = scan_candidate(&c, &ctx) {
+            if let FileOutcome::Scanned(mut more, s, _) = scan_candidate(&c, &ctx) {
                 report.files_scanned += 1;
                 report.suppressed += s;
                 report.findings.append(&mut more);
@@ -195,7 +208,26 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     report.findings.dedup();
     report.skipped.sort();
     report.skipped.dedup();
+    report.parse_errors.sort();
     Ok(report)
+}
+
+/// The Python prefilter: client modules, TLS knobs and URL schemes from
+/// rules/http-clients.toml, and the sink names from rules/log-sinks.toml.
+fn python_prefilter() -> aho_corasick::AhoCorasick {
+    let mut words: Vec<String> = Vec::new();
+    if let Some(py) = rules::http_clients().lang("python") {
+        words.extend(py.prefilter.keywords.iter().cloned());
+    }
+    if let Some(py) = rules::log_sinks().lang("python") {
+        for c in &py.calls {
+            words.push(c.rsplit('.').next().unwrap_or(c).to_string());
+        }
+        words.extend(py.receiver_words.iter().cloned());
+    }
+    words.sort();
+    words.dedup();
+    aho_corasick::AhoCorasick::new(&words).expect("prefilter keywords")
 }
 
 fn build_globset(globs: &[String]) -> Result<globset::GlobSet> {
@@ -269,12 +301,17 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
     }
     let kind = classify(&c.path, &bytes[..bytes.len().min(256)]);
     let src = SourceFile::new(c.display.clone(), bytes);
-    let (findings, suppressed) = scan_source(&src, kind, ctx);
-    FileOutcome::Scanned(findings, suppressed)
+    let (findings, suppressed, parse) = scan_source(&src, kind, ctx);
+    FileOutcome::Scanned(findings, suppressed, parse)
 }
 
-/// Run every per-file rule on one file; returns findings and how many were suppressed.
-fn scan_source(src: &SourceFile, kind: Kind, ctx: &Ctx<'_>) -> (Vec<Finding>, usize) {
+/// Run every per-file rule on one file; returns findings, how many were
+/// suppressed, and a note when the file could not be parsed cleanly.
+fn scan_source(
+    src: &SourceFile,
+    kind: Kind,
+    ctx: &Ctx<'_>,
+) -> (Vec<Finding>, usize, Option<Skipped>) {
     let mut raws: Vec<RawFinding> = Vec::new();
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
     let secret_sev = ctx.severity("hardcoded-secret");
@@ -316,6 +353,11 @@ fn scan_source(src: &SourceFile, kind: Kind, ctx: &Ctx<'_>) -> (Vec<Finding>, us
             });
         }
     }
+    let parse_note = if kind == Kind::Source(Lang::Python) {
+        python_rules(src, ctx, &mut raws)
+    } else {
+        None
+    };
     secret_ranges.sort_unstable();
     let mut out = Vec::with_capacity(raws.len());
     let mut suppressed = 0;
@@ -328,7 +370,75 @@ fn scan_source(src: &SourceFile, kind: Kind, ctx: &Ctx<'_>) -> (Vec<Finding>, us
             out.push(f);
         }
     }
-    (out, suppressed)
+    (out, suppressed, parse_note)
+}
+
+/// The Python code rules: prefilter, parse, facts, checks.
+fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> Option<Skipped> {
+    use crate::lang::python;
+    if !ctx.code_rules || !ctx.py_prefilter.is_match(&src.bytes) {
+        return None;
+    }
+    let note = |reason: String| {
+        Some(Skipped {
+            path: src.rel_path.clone(),
+            reason,
+        })
+    };
+    if let Some(reason) = python::too_deep(&src.bytes) {
+        return note(reason);
+    }
+    let text = src.text();
+    let (clients, sinks) = match (
+        rules::http_clients().lang("python"),
+        rules::log_sinks().lang("python"),
+    ) {
+        (Some(c), Some(s)) => (c, s),
+        _ => return None,
+    };
+    let extracted = python::extract(&text, sinks);
+    let input = CheckInput {
+        facts: &extracted.facts,
+        clients,
+        sinks,
+        names: rules::sensitive_names(),
+    };
+    for hit in checks::run(&input, |r| ctx.severity(r).is_some()) {
+        let Some(sev) = ctx.severity(hit.rule) else {
+            continue;
+        };
+        let severity = match hit.max_severity {
+            Some(cap) if !ctx.config.severity.contains_key(hit.rule) => sev.min(cap),
+            _ => sev,
+        };
+        raws.push(RawFinding {
+            rule: hit.rule,
+            sub_id: None,
+            severity,
+            location: Location::Bytes(hit.span.0, hit.span.1),
+            message: hit.message,
+            fix: hit
+                .fix
+                .or_else(|| rules::find(hit.rule).map(|d| first_line(&d.fix))),
+            secret_hash: None,
+        });
+    }
+    extracted.syntax_error.and_then(|e| {
+        let line = src.line_index(e.offset.min(src.bytes.len())) + 1;
+        let more = if e.count > 1 {
+            format!(" (and {} more)", e.count - 1)
+        } else {
+            String::new()
+        };
+        note(format!(
+            "syntax error at line {line}: {}{more}; code rules checked the parts that parsed",
+            e.message
+        ))
+    })
+}
+
+fn first_line(text: &str) -> String {
+    text.trim().lines().next().unwrap_or("").to_string()
 }
 
 /// Turn a rule's raw finding into a finding: span, redacted snippet, fingerprint.

@@ -4,14 +4,20 @@
 //! { "version": 1,
 //!   "tool": { "name": "botlint", "version": "0.1.0" },
 //!   "summary": { "files_scanned": 12, "files_skipped": 1, "findings": 2,
-//!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0 },
+//!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0,
+//!                "parse_errors": 1 },
 //!   "findings": [ { "rule": "hardcoded-secret", "sub_id": "binance-api-key",
 //!                   "severity": "error", "path": "bot.py",
 //!                   "span": { "start_line": 3, "start_col": 11, "end_line": 3, "end_col": 75 },
 //!                   "message": "…", "snippet": "…", "fix": "…", "fingerprint": "…" } ],
 //!   "skipped": [ { "path": "data.bin", "reason": "binary (…)" } ],
+//!   "parse_errors": [ { "path": "bot/broken.py",
+//!                       "reason": "syntax error at line 3: …; code rules checked the parts that parsed" } ],
 //!   "warnings": [], "errors": [] }
 //! ```
+//! `parse_errors` lists source files the code rules could not fully parse: a
+//! syntax error (facts came from the parts that parsed) or nesting too deep to
+//! parse at all. `summary.parse_errors` counts them.
 
 use crate::finding::{Finding, Severity};
 use crate::scan::ScanReport;
@@ -28,6 +34,7 @@ struct Doc<'a> {
     summary: Summary,
     findings: &'a [Finding],
     skipped: &'a [Skipped],
+    parse_errors: &'a [Skipped],
     warnings: &'a [String],
     errors: &'a [String],
 }
@@ -47,6 +54,7 @@ struct Summary {
     warnings: usize,
     notes: usize,
     suppressed: usize,
+    parse_errors: usize,
 }
 
 pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
@@ -65,9 +73,11 @@ pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
             suppressed: report.suppressed,
+            parse_errors: report.parse_errors.len(),
         },
         findings: &report.findings,
         skipped: &report.skipped,
+        parse_errors: &report.parse_errors,
         warnings: &report.warnings,
         errors: &report.errors,
     };

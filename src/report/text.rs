@@ -67,6 +67,9 @@ pub fn write(
         for s in &report.skipped {
             writeln!(out, "skipped: {}: {}", s.path, s.reason)?;
         }
+        for s in &report.parse_errors {
+            writeln!(out, "parse error: {}: {}", s.path, s.reason)?;
+        }
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
     let (e, w, n) = (
@@ -88,6 +91,12 @@ pub fn write(
             "; {} skipped{}",
             report.skipped.len(),
             if opts.verbose { "" } else { " (-v lists them)" }
+        ));
+    }
+    if !report.parse_errors.is_empty() && !opts.verbose {
+        line.push_str(&format!(
+            "; {} with syntax errors (-v lists them)",
+            report.parse_errors.len()
         ));
     }
     if report.suppressed > 0 {

@@ -5,8 +5,10 @@
 //! files the engines read (`secrets.toml`, `sensitive-names.toml`, …). They are
 //! embedded at build time, so the binary needs nothing at run time.
 
+pub mod clients;
 pub mod names;
 
+pub use clients::{HttpClientsFile, LogSinksFile};
 pub use names::SensitiveNames;
 
 use crate::finding::Severity;
@@ -28,6 +30,26 @@ const RULE_FILES: &[(&str, &str)] = &[
     (
         "env-file-tracked",
         include_str!("../../rules/env-file-tracked.toml"),
+    ),
+    (
+        "tls-verification-disabled",
+        include_str!("../../rules/tls-verification-disabled.toml"),
+    ),
+    (
+        "http-timeout-missing",
+        include_str!("../../rules/http-timeout-missing.toml"),
+    ),
+    (
+        "secret-in-log",
+        include_str!("../../rules/secret-in-log.toml"),
+    ),
+    (
+        "secret-in-url",
+        include_str!("../../rules/secret-in-url.toml"),
+    ),
+    (
+        "plaintext-endpoint",
+        include_str!("../../rules/plaintext-endpoint.toml"),
     ),
     (
         "vulnerable-dependency",
@@ -55,6 +77,10 @@ const RULE_FILES: &[(&str, &str)] = &[
 pub const SECRETS_TOML: &str = include_str!("../../rules/secrets.toml");
 /// What makes a name secret-like (`rules/sensitive-names.toml`).
 pub const SENSITIVE_NAMES_TOML: &str = include_str!("../../rules/sensitive-names.toml");
+/// HTTP clients, their timeouts and TLS knobs (`rules/http-clients.toml`).
+pub const HTTP_CLIENTS_TOML: &str = include_str!("../../rules/http-clients.toml");
+/// Logging and printing sinks (`rules/log-sinks.toml`).
+pub const LOG_SINKS_TOML: &str = include_str!("../../rules/log-sinks.toml");
 /// The BIP39 English word list (`rules/bip39-english.txt`), one word a line.
 pub const BIP39_ENGLISH: &str = include_str!("../../rules/bip39-english.txt");
 
@@ -135,6 +161,20 @@ pub fn sensitive_names() -> &'static SensitiveNames {
     NAMES.get_or_init(|| {
         SensitiveNames::from_toml(SENSITIVE_NAMES_TOML).expect("embedded sensitive-names.toml")
     })
+}
+
+/// The embedded HTTP client data.
+pub fn http_clients() -> &'static HttpClientsFile {
+    static DATA: OnceLock<HttpClientsFile> = OnceLock::new();
+    DATA.get_or_init(|| {
+        HttpClientsFile::from_toml(HTTP_CLIENTS_TOML).expect("embedded http-clients.toml")
+    })
+}
+
+/// The embedded log sink data.
+pub fn log_sinks() -> &'static LogSinksFile {
+    static DATA: OnceLock<LogSinksFile> = OnceLock::new();
+    DATA.get_or_init(|| LogSinksFile::from_toml(LOG_SINKS_TOML).expect("embedded log-sinks.toml"))
 }
 
 #[cfg(test)]

@@ -11,6 +11,8 @@ struct NamesFile {
     secret_words: Vec<String>,
     secret_pairs: Vec<String>,
     whole_names: Vec<String>,
+    #[serde(default)]
+    needs_value: Vec<String>,
     not_if: NotIf,
 }
 
@@ -28,6 +30,7 @@ pub struct SensitiveNames {
     words: HashSet<String>,
     pairs: HashSet<(String, String)>,
     whole: HashSet<String>,
+    needs_value: HashSet<String>,
     not_last: HashSet<String>,
     not_any: HashSet<String>,
     not_pairs: HashSet<(String, String)>,
@@ -45,6 +48,7 @@ impl SensitiveNames {
             words: f.secret_words.into_iter().collect(),
             pairs: f.secret_pairs.iter().filter_map(|p| pair(p)).collect(),
             whole: f.whole_names.into_iter().collect(),
+            needs_value: f.needs_value.into_iter().collect(),
             not_last: f.not_if.last_word.into_iter().collect(),
             not_any: f.not_if.any_word.into_iter().collect(),
             not_pairs: f.not_if.pairs.iter().filter_map(|p| pair(p)).collect(),
@@ -72,6 +76,19 @@ impl SensitiveNames {
             return true;
         }
         words.iter().any(|w| self.words.contains(w)) || adjacent().any(|p| self.pairs.contains(&p))
+    }
+}
+
+impl SensitiveNames {
+    /// Secret-like on the name alone, with no value to look at (a name
+    /// reaching a log or a URL): a bare `key`, `token` or `seed` is more often
+    /// a dict key, a coin or a random seed, so `needs-value` names do not count.
+    pub fn is_sensitive_without_value(&self, name: &str) -> bool {
+        let words = split_words(name);
+        if words.len() == 1 && self.needs_value.contains(&words[0]) {
+            return false;
+        }
+        self.is_sensitive(name)
     }
 }
 
@@ -131,6 +148,34 @@ mod tests {
         assert_eq!(split_words("APIKey"), ["api", "key"]);
         assert_eq!(split_words("\"private-key\""), ["private", "key"]);
         assert_eq!(split_words("os.environ[API_TOKEN]"), ["api", "token"]);
+    }
+
+    #[test]
+    fn sensitive_without_value() {
+        let n = names();
+        for yes in [
+            "api_key",
+            "self.api_secret",
+            "jwt_token",
+            "gas_station_api_key",
+            "passphrase",
+        ] {
+            assert!(n.is_sensitive_without_value(yes), "{yes}");
+        }
+        for no in [
+            "key",
+            "token",
+            "self._seed",
+            "base_token",
+            "quote_token",
+            "token_symbol",
+            "base_token_amount_added",
+            "api_key_crypted",
+            "token_ids_str",
+            "cvar.key",
+        ] {
+            assert!(!n.is_sensitive_without_value(no), "{no}");
+        }
     }
 
     #[test]

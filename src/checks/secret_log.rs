@@ -1,0 +1,72 @@
+//! `secret-in-log`: a secret-like value reaching a log or print sink.
+
+use super::{CheckInput, Hit};
+use crate::lang::facts::{NameRef, ValueKind};
+
+pub const RULE: &str = "secret-in-log";
+
+pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
+    let mut out = Vec::new();
+    for lc in &input.facts.log_calls {
+        for n in &lc.names {
+            if !n.through.iter().all(|w| passes(input, w)) {
+                continue;
+            }
+            if let Some(what) = leak(input, n) {
+                out.push(Hit {
+                    rule: RULE,
+                    span: n.span,
+                    message: format!("{what} reaches `{}`", lc.sink),
+                    fix: Some(
+                        "log a masked form (`mask(key)`, `key[:4]`, `len(key)`) or only that it is set"
+                            .into(),
+                    ),
+                    max_severity: None,
+                });
+            }
+        }
+    }
+    out
+}
+
+fn passes(input: &CheckInput<'_>, wrapper: &str) -> bool {
+    wrapper == "[]" || input.sinks.passes_through(wrapper)
+}
+
+/// Why this name leaks, if it does.
+fn leak(input: &CheckInput<'_>, n: &NameRef) -> Option<String> {
+    if let Some(r) = &n.resolved {
+        if input.sinks.whole_values.iter().any(|w| w == r) {
+            return Some(format!("`{r}` (every environment secret)"));
+        }
+    }
+    if input.names.is_sensitive_without_value(n.last_name()) {
+        return Some(format!("secret-like `{}`", n.text));
+    }
+    if carries_secret(input, &n.text) {
+        return Some(format!(
+            "`{}`, which holds a credential header or key,",
+            n.text
+        ));
+    }
+    None
+}
+
+/// Was `text` assigned a dict with a secret-like key bound to a non-literal,
+/// or given such a key by `text["Authorization"] = …`?
+fn carries_secret(input: &CheckInput<'_>, text: &str) -> bool {
+    let sensitive = |k: &str| input.names.is_sensitive_without_value(k);
+    input.facts.assigns.iter().any(|a| {
+        if a.target == text {
+            if let ValueKind::Dict(entries) = &a.value.kind {
+                return entries.iter().any(|(k, v)| sensitive(k) && !v.is_literal());
+            }
+            return false;
+        }
+        a.target
+            .strip_prefix(text)
+            .and_then(|rest| rest.strip_prefix('['))
+            .and_then(|rest| rest.strip_suffix(']'))
+            .is_some_and(|k| !k.contains('[') && sensitive(k) && !a.value.is_literal())
+    })
+}

@@ -1,0 +1,121 @@
+//! `http-timeout-missing`: a network call that can wait forever.
+
+use super::{CheckInput, Hit};
+use crate::lang::facts::{Call, Value, ValueKind};
+use crate::rules::clients::{CallRole, Client};
+
+pub const RULE: &str = "http-timeout-missing";
+
+pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
+    let facts = input.facts;
+    let mut out = Vec::new();
+    let file_sets_default = |c: &Client| {
+        facts
+            .calls
+            .iter()
+            .any(|x| x.resolved && c.timeout_defaults.contains(&x.callee))
+    };
+    for call in facts.calls.iter().filter(|c| c.resolved) {
+        // Timeout objects that mean "forever".
+        for c in &input.clients.client {
+            for inf in &c.infinite_timeouts {
+                if inf.call == call.callee && all_none(&call.args, call, inf.empty) {
+                    out.push(Hit::new(
+                        RULE,
+                        call.span,
+                        format!(
+                            "`{}` with no limit set means no timeout at all",
+                            call.callee
+                        ),
+                    ));
+                }
+            }
+        }
+        // Session constructors with an unsafe session-wide timeout.
+        if let Some(c) = input.clients.session_client(&call.callee) {
+            if c.timeout_on_session && !c.timeout_param.is_empty() {
+                if let Some(k) = call.kwarg(&c.timeout_param) {
+                    if k.value.matches_any(&c.timeout_unsafe) {
+                        out.push(unsafe_hit(k.span, &k.name, &k.value, &call.callee));
+                    }
+                }
+            }
+        }
+        let Some((client, role)) = input.clients.classify(&call.callee) else {
+            continue;
+        };
+        if client.timeout_param.is_empty() {
+            continue;
+        }
+        match given_timeout(call, client) {
+            Some((name, v, span)) => {
+                if v.matches_any(&client.timeout_unsafe) {
+                    out.push(unsafe_hit(span, &name, v, &call.callee));
+                }
+            }
+            None => {
+                if call.star_kwargs || !client.timeout_required {
+                    continue;
+                }
+                if client.timeout_position.is_some() && call.star_args {
+                    continue;
+                }
+                if role == CallRole::SessionMethod && client.timeout_on_session {
+                    let covered = call.receiver.as_ref().is_none_or(|r| {
+                        r.star_kwargs || r.kwargs.iter().any(|k| k.name == client.timeout_param)
+                    });
+                    if covered {
+                        continue;
+                    }
+                }
+                if file_sets_default(client) {
+                    continue;
+                }
+                out.push(Hit::new(
+                    RULE,
+                    call.span,
+                    format!(
+                        "`{}` has no timeout: {} waits forever for a server that does not answer",
+                        call.callee, client.name
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn given_timeout<'a>(call: &'a Call, c: &Client) -> Option<(String, &'a Value, (usize, usize))> {
+    if let Some(k) = call.kwarg(&c.timeout_param) {
+        return Some((k.name.clone(), &k.value, k.span));
+    }
+    let pos = c.timeout_position?;
+    call.args
+        .get(pos)
+        .map(|v| (c.timeout_param.clone(), v, v.span))
+}
+
+fn all_none(args: &[Value], call: &Call, empty_ok: bool) -> bool {
+    if call.star_args || call.star_kwargs {
+        return false;
+    }
+    let mut given = args
+        .iter()
+        .chain(call.kwargs.iter().map(|k| &k.value))
+        .peekable();
+    if given.peek().is_none() {
+        return empty_ok;
+    }
+    given.all(|v| matches!(v.kind, ValueKind::None))
+}
+
+fn unsafe_hit(span: (usize, usize), name: &str, v: &Value, callee: &str) -> Hit {
+    Hit::new(
+        RULE,
+        span,
+        format!(
+            "`{name}={}` on `{callee}` means no timeout at all",
+            v.spelling().unwrap_or_default()
+        ),
+    )
+}

@@ -1,0 +1,182 @@
+//! `tls-verification-disabled`: certificate or hostname verification off.
+
+use super::{local_always, path_matches, CheckInput, Hit};
+use crate::finding::Severity;
+use crate::lang::facts::{Call, ValueKind};
+
+pub const RULE: &str = "tls-verification-disabled";
+
+pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
+    let facts = input.facts;
+    let tls = &input.clients.tls;
+    let mut out = Vec::new();
+    for call in &facts.calls {
+        client_params(input, call, &mut out);
+        if call.resolved && tls.unverified_calls.contains(&call.callee) {
+            out.push(Hit::new(
+                RULE,
+                call.span,
+                format!(
+                    "`{}()` makes a context that verifies no certificate",
+                    call.callee
+                ),
+            ));
+        }
+        if call.resolved && tls.warning_calls.contains(&call.callee) {
+            let mut h = Hit::new(
+                RULE,
+                call.span,
+                format!(
+                    "`{}()` hides the warning that requests go out unverified",
+                    call.callee
+                ),
+            );
+            h.max_severity = Some(Severity::Warning);
+            out.push(h);
+        }
+        for u in &tls.unsafe_call_args {
+            if call.resolved
+                && u.call == call.callee
+                && u.args.len() <= call.args.len()
+                && u.args
+                    .iter()
+                    .zip(&call.args)
+                    .all(|(want, got)| got.matches_any(std::slice::from_ref(want)))
+            {
+                out.push(Hit::new(
+                    RULE,
+                    call.span,
+                    format!(
+                        "`{}({})` switches certificate verification off",
+                        call.callee,
+                        u.args.join(", ")
+                    ),
+                ));
+            }
+        }
+        for k in &call.kwargs {
+            for u in &tls.unsafe_kwargs {
+                if k.name == u.name && k.value.matches_any(&u.values) {
+                    out.push(Hit::new(
+                        RULE,
+                        k.span,
+                        format!(
+                            "`{}={}` switches certificate verification off",
+                            k.name,
+                            k.value.spelling().unwrap_or_default()
+                        ),
+                    ));
+                }
+            }
+        }
+    }
+    for r in &facts.refs {
+        if tls.unverified_refs.contains(&r.path) {
+            out.push(Hit::new(
+                RULE,
+                r.span,
+                format!("`{}` switches certificate verification off", r.path),
+            ));
+        }
+    }
+    for a in &facts.assigns {
+        for u in &tls.unsafe_assigns {
+            if path_matches(&u.target, &a.resolved_target) && a.value.matches_any(&u.values) {
+                out.push(Hit::new(
+                    RULE,
+                    a.span,
+                    format!(
+                        "`{} = {}` switches certificate verification off",
+                        a.target,
+                        a.value.spelling().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// `verify=False` and friends on a known client call, a session method, or a
+/// session method of an object we could not type.
+fn client_params(input: &CheckInput<'_>, call: &Call, out: &mut Vec<Hit>) {
+    let clients = input.clients;
+    let mut candidates = Vec::new();
+    if call.resolved {
+        if let Some((c, _)) = clients.classify(&call.callee) {
+            candidates.push(c);
+        } else if let Some(c) = clients.session_client(&call.callee) {
+            candidates.push(c);
+        }
+    }
+    if candidates.is_empty() && call.receiver_path().is_some() {
+        candidates.extend(
+            clients
+                .by_session_method(call.method())
+                .filter(|c| c.tls_any_receiver),
+        );
+    }
+    let mut seen = Vec::new();
+    for c in candidates {
+        for p in &c.tls_params {
+            let Some(k) = call.kwarg(p) else { continue };
+            if seen.contains(&k.span) {
+                continue;
+            }
+            let direct = k.value.matches_any(&c.tls_unsafe);
+            let via_local =
+                !direct && local_always(input.facts, &k.value, call.scope, &c.tls_unsafe);
+            let dict_entry = match &k.value.kind {
+                ValueKind::Dict(entries) => entries.iter().find(|(key, v)| {
+                    input
+                        .clients
+                        .tls
+                        .unsafe_dict_entries
+                        .iter()
+                        .any(|u| u.key == *key && v.matches_any(&u.values))
+                }),
+                _ => None,
+            };
+            if direct || via_local {
+                seen.push(k.span);
+                let how = if via_local {
+                    format!(" (`{}` is always False here)", name_of(&k.value.kind))
+                } else {
+                    String::new()
+                };
+                out.push(Hit::new(
+                    RULE,
+                    k.span,
+                    format!(
+                        "`{}={}` turns off certificate verification for `{}`{how}",
+                        k.name,
+                        if via_local {
+                            name_of(&k.value.kind)
+                        } else {
+                            k.value.spelling().unwrap_or_default()
+                        },
+                        call.callee
+                    ),
+                ));
+            } else if let Some((key, v)) = dict_entry {
+                seen.push(k.span);
+                out.push(Hit::new(
+                    RULE,
+                    k.span,
+                    format!(
+                        "`{}` sets `{key}` to `{}`: certificate verification off",
+                        k.name,
+                        v.spelling().unwrap_or_default()
+                    ),
+                ));
+            }
+        }
+    }
+}
+
+fn name_of(k: &ValueKind) -> String {
+    match k {
+        ValueKind::Name { path, .. } => path.clone(),
+        _ => String::new(),
+    }
+}

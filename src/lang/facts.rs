@@ -1,0 +1,249 @@
+//! Language-neutral facts: what a front end extracts from an AST and what the
+//! code rules in `checks/` read. Nothing here knows a parser or a rule.
+//!
+//! Every fact carries a byte range of the file (`span`), which the scan
+//! pipeline turns into line/column, snippet and fingerprint.
+
+use std::rc::Rc;
+
+/// A byte range of the source file.
+pub type ByteSpan = (usize, usize);
+
+/// Scope id: 0 is the module; each function, lambda or class body gets its own.
+pub type ScopeId = u32;
+
+/// What a front end found in one file.
+#[derive(Debug, Default)]
+pub struct Facts {
+    pub calls: Vec<Call>,
+    pub assigns: Vec<Assign>,
+    /// References to imported names outside a call's callee position and
+    /// outside comparisons (`ssl.CERT_NONE` passed or assigned somewhere).
+    pub refs: Vec<Ref>,
+    /// Calls to a log or print sink, with the names their arguments reference.
+    pub log_calls: Vec<LogCall>,
+    /// Strings built from literal text and names (f-strings, `%`, `.format()`,
+    /// `+`), wherever they appear.
+    pub templates: Vec<Template>,
+}
+
+/// The value of an argument or the right-hand side of an assignment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Value {
+    pub kind: ValueKind,
+    pub span: ByteSpan,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ValueKind {
+    Bool(bool),
+    None,
+    Str(String),
+    /// A number, as written.
+    Num(String),
+    /// A (possibly dotted) name. `resolved` when its root is an import or a
+    /// builtin, in which case `path` is the full import path (`ssl.CERT_NONE`).
+    Name {
+        path: String,
+        resolved: bool,
+    },
+    /// The result of a call (`aiohttp.ClientTimeout(total=None)`), one or two
+    /// levels deep.
+    Call(Box<CallValue>),
+    /// A dict (object) literal: entries with literal string keys.
+    Dict(Vec<(String, Value)>),
+    /// A string built from pieces.
+    Template(Vec<Piece>),
+    Other,
+}
+
+impl Value {
+    /// The value spelled the way rule data writes values: `False`, `None`,
+    /// `0`, `"CERT_NONE"` (strings in double quotes), `ssl.CERT_NONE`.
+    /// `None` for values that have no such spelling.
+    pub fn spelling(&self) -> Option<String> {
+        match &self.kind {
+            ValueKind::Bool(true) => Some("True".into()),
+            ValueKind::Bool(false) => Some("False".into()),
+            ValueKind::None => Some("None".into()),
+            ValueKind::Str(s) => Some(format!("\"{s}\"")),
+            ValueKind::Num(n) => Some(n.clone()),
+            ValueKind::Name { path, .. } => Some(path.clone()),
+            _ => None,
+        }
+    }
+
+    /// Does the value match one of the data spellings?
+    pub fn matches_any(&self, spellings: &[String]) -> bool {
+        self.spelling().is_some_and(|s| spellings.contains(&s))
+    }
+
+    pub fn is_literal(&self) -> bool {
+        matches!(
+            self.kind,
+            ValueKind::Bool(_) | ValueKind::None | ValueKind::Str(_) | ValueKind::Num(_)
+        )
+    }
+}
+
+/// A call used as a value.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CallValue {
+    pub callee: String,
+    pub resolved: bool,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<Kwarg>,
+    pub star_kwargs: bool,
+}
+
+/// A piece of a built string.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Piece {
+    Lit(String),
+    Name(NameRef),
+    /// Something else (a call, an expression): unknown text.
+    Other,
+}
+
+/// A keyword (named) argument.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kwarg {
+    pub name: String,
+    pub value: Value,
+    /// The whole `name=value` range.
+    pub span: ByteSpan,
+}
+
+/// How the object a method is called on was made, when the front end could
+/// tell (`s = requests.Session(timeout=…)`; `s.get(…)` has this as receiver).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ctor {
+    pub callee: String,
+    pub kwargs: Vec<Kwarg>,
+    pub star_kwargs: bool,
+}
+
+/// A call.
+#[derive(Debug, Clone)]
+pub struct Call {
+    /// Dotted callee. Resolved through imports and simple local types when
+    /// `resolved` (`requests.Session.get`); otherwise as written, with `()`
+    /// marking a call in the chain (`self.logger().info`).
+    pub callee: String,
+    pub resolved: bool,
+    pub span: ByteSpan,
+    /// The callee expression's range (for highlighting the name).
+    pub callee_span: ByteSpan,
+    pub scope: ScopeId,
+    pub args: Vec<Value>,
+    pub kwargs: Vec<Kwarg>,
+    /// `*args` present: positions after it are unknown.
+    pub star_args: bool,
+    /// `**kwargs` present: any keyword may be supplied.
+    pub star_kwargs: bool,
+    /// For a method call, how its receiver was constructed.
+    pub receiver: Option<Rc<Ctor>>,
+}
+
+impl Call {
+    pub fn kwarg(&self, name: &str) -> Option<&Kwarg> {
+        self.kwargs.iter().find(|k| k.name == name)
+    }
+
+    /// The last segment of the callee (the method or function name).
+    pub fn method(&self) -> &str {
+        self.callee.rsplit('.').next().unwrap_or(&self.callee)
+    }
+
+    /// The callee without its last segment.
+    pub fn receiver_path(&self) -> Option<&str> {
+        self.callee.rsplit_once('.').map(|(r, _)| r)
+    }
+}
+
+/// `target = value`.
+#[derive(Debug, Clone)]
+pub struct Assign {
+    /// As written, dotted; subscripts with a literal key as `[key]`
+    /// (`self.verify`, `os.environ[PYTHONHTTPSVERIFY]`).
+    pub target: String,
+    /// With the root resolved through imports and local types when possible
+    /// (`s.verify` → `requests.Session.verify`); otherwise equal to `target`.
+    pub resolved_target: String,
+    pub value: Value,
+    pub scope: ScopeId,
+    pub span: ByteSpan,
+    /// A parameter's default value (`def f(url="http://…")`), not an assignment.
+    pub default: bool,
+}
+
+impl Assign {
+    /// Last name of the target (`self.api_secret` → `api_secret`, `h[Authorization]` → `Authorization`).
+    pub fn last_name(&self) -> &str {
+        last_segment(&self.target)
+    }
+}
+
+/// A reference to an imported name (`ssl.CERT_NONE`), resolved.
+#[derive(Debug, Clone)]
+pub struct Ref {
+    pub path: String,
+    pub span: ByteSpan,
+}
+
+/// A name reaching a sink or a string, with what it passed through on the way.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NameRef {
+    /// As written, dotted; subscripts with a literal key as `[key]`.
+    pub text: String,
+    /// Resolved path when the root is an import (`os.environ`).
+    pub resolved: Option<String>,
+    pub span: ByteSpan,
+    /// Calls the name is an argument of, innermost first, by callee (`len`,
+    /// `mask`), plus `[:]` for a slice and `.method` for a method called on it.
+    pub through: Vec<String>,
+}
+
+impl NameRef {
+    /// The last name: `self.api_key` → `api_key`, `cfg[secret]` → `secret`.
+    pub fn last_name(&self) -> &str {
+        last_segment(&self.text)
+    }
+}
+
+/// A call to a logging or printing sink.
+#[derive(Debug, Clone)]
+pub struct LogCall {
+    pub sink: String,
+    pub span: ByteSpan,
+    pub names: Vec<NameRef>,
+}
+
+/// A string built from pieces, e.g. `f"https://x/?apikey={key}"`.
+#[derive(Debug, Clone)]
+pub struct Template {
+    pub pieces: Vec<Piece>,
+    pub span: ByteSpan,
+}
+
+/// The last segment of a dotted/subscripted path: `a.b[c]` → `c`.
+pub fn last_segment(path: &str) -> &str {
+    let p = path.trim_end_matches(']');
+    p.rsplit(['.', '[']).next().unwrap_or(p)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spellings() {
+        let v = |kind| Value { kind, span: (0, 0) };
+        assert_eq!(v(ValueKind::Bool(false)).spelling().unwrap(), "False");
+        assert_eq!(v(ValueKind::Str("0".into())).spelling().unwrap(), "\"0\"");
+        assert!(v(ValueKind::None).matches_any(&["None".into()]));
+        assert_eq!(last_segment("os.environ[API_KEY]"), "API_KEY");
+        assert_eq!(last_segment("self.api_key"), "api_key");
+        assert_eq!(last_segment("key"), "key");
+    }
+}

@@ -1,0 +1,5 @@
+//! Language front ends: each turns its AST into the language-neutral
+//! [`facts`]. A front end never knows a rule.
+
+pub mod facts;
+pub mod python;

@@ -1,0 +1,307 @@
+//! `rules/http-clients.toml` and `rules/log-sinks.toml`: what sends a request,
+//! what writes a log line, per language. Rules and front ends read these; a new
+//! client or sink is a data change.
+
+use anyhow::Result;
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// `rules/http-clients.toml`, every language.
+#[derive(Debug, Deserialize)]
+pub struct HttpClientsFile {
+    #[serde(flatten)]
+    pub langs: BTreeMap<String, HttpClients>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct HttpClients {
+    #[serde(default)]
+    pub client: Vec<Client>,
+    #[serde(default)]
+    pub tls: TlsKnobs,
+    #[serde(default)]
+    pub plaintext: Plaintext,
+    #[serde(default)]
+    pub prefilter: Prefilter,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Client {
+    pub name: String,
+    #[serde(default)]
+    pub calls: Vec<String>,
+    #[serde(default)]
+    pub sessions: Vec<String>,
+    #[serde(default)]
+    pub session_methods: Vec<String>,
+    #[serde(default)]
+    pub timeout_param: String,
+    #[serde(default)]
+    pub timeout_position: Option<usize>,
+    #[serde(default)]
+    pub timeout_required: bool,
+    #[serde(default)]
+    pub timeout_on_session: bool,
+    #[serde(default)]
+    pub timeout_unsafe: Vec<String>,
+    #[serde(default)]
+    pub infinite_timeouts: Vec<InfiniteTimeout>,
+    #[serde(default)]
+    pub timeout_defaults: Vec<String>,
+    #[serde(default)]
+    pub tls_params: Vec<String>,
+    #[serde(default)]
+    pub tls_unsafe: Vec<String>,
+    #[serde(default)]
+    pub tls_any_receiver: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct InfiniteTimeout {
+    pub call: String,
+    /// Called with no arguments at all: infinite.
+    #[serde(default)]
+    pub empty: bool,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct TlsKnobs {
+    #[serde(default)]
+    pub unverified_calls: Vec<String>,
+    #[serde(default)]
+    pub unverified_refs: Vec<String>,
+    #[serde(default)]
+    pub warning_calls: Vec<String>,
+    #[serde(default)]
+    pub unsafe_assigns: Vec<UnsafeAssign>,
+    #[serde(default)]
+    pub unsafe_call_args: Vec<UnsafeCallArgs>,
+    #[serde(default)]
+    pub unsafe_kwargs: Vec<UnsafeKwarg>,
+    #[serde(default)]
+    pub unsafe_dict_entries: Vec<UnsafeDictEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UnsafeAssign {
+    pub target: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UnsafeCallArgs {
+    pub call: String,
+    pub args: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UnsafeKwarg {
+    pub name: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct UnsafeDictEntry {
+    pub key: String,
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Plaintext {
+    #[serde(default)]
+    pub schemes: Vec<String>,
+    #[serde(default)]
+    pub receiver_words: Vec<String>,
+    #[serde(default)]
+    pub url_params: Vec<String>,
+    #[serde(default)]
+    pub local_hosts: Vec<String>,
+    #[serde(default)]
+    pub local_suffixes: Vec<String>,
+    #[serde(default)]
+    pub local_prefixes: Vec<String>,
+    #[serde(default)]
+    pub dotless_is_local: bool,
+    #[serde(default)]
+    pub plaintext_calls: Vec<String>,
+    #[serde(default)]
+    pub url_calls: Vec<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Prefilter {
+    #[serde(default)]
+    pub keywords: Vec<String>,
+}
+
+impl HttpClientsFile {
+    pub fn from_toml(text: &str) -> Result<HttpClientsFile> {
+        Ok(toml::from_str(text)?)
+    }
+
+    pub fn lang(&self, lang: &str) -> Option<&HttpClients> {
+        self.langs.get(lang)
+    }
+}
+
+impl HttpClients {
+    /// The client and how the call relates to it: a listed call, or a session
+    /// method on an object one of its constructors made.
+    pub fn classify(&self, callee: &str) -> Option<(&Client, CallRole)> {
+        for c in &self.client {
+            if c.calls.iter().any(|x| x == callee) {
+                return Some((c, CallRole::Call));
+            }
+        }
+        let (recv, method) = callee.rsplit_once('.')?;
+        for c in &self.client {
+            if c.sessions.iter().any(|s| s == recv) && c.session_methods.iter().any(|m| m == method)
+            {
+                return Some((c, CallRole::SessionMethod));
+            }
+        }
+        None
+    }
+
+    /// Clients whose session methods include `method` (for untyped receivers).
+    pub fn by_session_method<'a>(&'a self, method: &'a str) -> impl Iterator<Item = &'a Client> {
+        self.client
+            .iter()
+            .filter(move |c| c.session_methods.iter().any(|m| m == method))
+    }
+
+    /// Is `callee` a constructor of a session/client object?
+    pub fn session_client(&self, callee: &str) -> Option<&Client> {
+        self.client
+            .iter()
+            .find(|c| c.sessions.iter().any(|s| s == callee))
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CallRole {
+    Call,
+    SessionMethod,
+}
+
+/// `rules/log-sinks.toml`, every language.
+#[derive(Debug, Deserialize)]
+pub struct LogSinksFile {
+    #[serde(flatten)]
+    pub langs: BTreeMap<String, LogSinks>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct LogSinks {
+    #[serde(default)]
+    pub calls: Vec<String>,
+    #[serde(default)]
+    pub logger_factories: Vec<String>,
+    #[serde(default)]
+    pub logger_methods: Vec<String>,
+    #[serde(default)]
+    pub receiver_words: Vec<String>,
+    #[serde(default)]
+    pub pass_through: Vec<String>,
+    #[serde(default)]
+    pub whole_values: Vec<String>,
+    #[serde(default)]
+    pub skip_kwargs: Vec<String>,
+}
+
+impl LogSinksFile {
+    pub fn from_toml(text: &str) -> Result<LogSinksFile> {
+        Ok(toml::from_str(text)?)
+    }
+
+    pub fn lang(&self, lang: &str) -> Option<&LogSinks> {
+        self.langs.get(lang)
+    }
+}
+
+impl LogSinks {
+    /// Is a call to `callee` a sink? `resolved` says whether the front end
+    /// resolved the callee's root (an import, a builtin or a local type).
+    pub fn is_sink(&self, callee: &str, resolved: bool) -> bool {
+        if resolved && self.calls.iter().any(|c| c == callee) {
+            return true;
+        }
+        let Some((recv, method)) = callee.rsplit_once('.') else {
+            return false;
+        };
+        if !self.logger_methods.iter().any(|m| m == method) {
+            return false;
+        }
+        if resolved && self.logger_factories.iter().any(|f| f == recv) {
+            return true;
+        }
+        if resolved && recv.contains('.') {
+            // A resolved path that is not a logger factory (`requests.Session.log`?).
+            let root_is_logging = self
+                .logger_factories
+                .iter()
+                .any(|f| recv.starts_with(f.as_str()));
+            if root_is_logging {
+                return true;
+            }
+        }
+        // Untyped receiver: judge by its name.
+        let last = recv
+            .trim_end_matches("()")
+            .rsplit('.')
+            .next()
+            .unwrap_or(recv);
+        let words = super::names::split_words(last);
+        words
+            .last()
+            .is_some_and(|w| self.receiver_words.iter().any(|r| r == w))
+    }
+
+    /// Does a value passed through `wrapper` (a callee, or `.method`) keep the secret?
+    pub fn passes_through(&self, wrapper: &str) -> bool {
+        self.pass_through.iter().any(|p| p == wrapper)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn data_files_parse_and_classify() {
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let py = h.lang("python").unwrap();
+        assert_eq!(
+            py.classify("requests.get")
+                .map(|(c, r)| (c.name.as_str(), r)),
+            Some(("requests", CallRole::Call))
+        );
+        assert_eq!(
+            py.classify("requests.Session.post").map(|(_, r)| r),
+            Some(CallRole::SessionMethod)
+        );
+        assert!(py.classify("requests.Session.mount").is_none());
+        assert!(py.session_client("httpx.AsyncClient").is_some());
+        let l = LogSinksFile::from_toml(crate::rules::LOG_SINKS_TOML).unwrap();
+        let py = l.lang("python").unwrap();
+        assert!(py.is_sink("print", true));
+        assert!(py.is_sink("logging.getLogger.info", true));
+        assert!(py.is_sink("loguru.logger.debug", true));
+        assert!(py.is_sink("self.logger().info", false));
+        assert!(py.is_sink("self._log.warning", false));
+        assert!(!py.is_sink("self.catalog.info", false));
+        assert!(!py.is_sink("requests.get", true));
+        assert!(py.passes_through("str") && !py.passes_through("len"));
+    }
+}
