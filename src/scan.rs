@@ -313,11 +313,18 @@ fn scan_source(
     ctx: &Ctx<'_>,
 ) -> (Vec<Finding>, usize, Option<Skipped>) {
     let mut raws: Vec<RawFinding> = Vec::new();
+    // Code rules first: whether the secret engine must run depends on their findings.
+    let parse_note = if kind == Kind::Source(Lang::Python) {
+        python_rules(src, ctx, &mut raws)
+    } else {
+        None
+    };
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
     let secret_sev = ctx.severity("hardcoded-secret");
-    // Secret ranges are needed for redaction even when the rule is off, except in a
-    // Cargo.lock: its only other findings sit on `name = "…"` lines (crate names).
-    let hits = if kind == Kind::CargoLock && secret_sev.is_none() {
+    // Secret ranges are needed to redact the other rules' snippets even when the
+    // secret rule is off, but only in a file that has other findings (and never in
+    // a Cargo.lock, whose findings sit on `name = "…"` lines: crate names).
+    let hits = if secret_sev.is_none() && (raws.is_empty() || kind == Kind::CargoLock) {
         Vec::new()
     } else {
         ctx.engine.scan(&src.bytes, kind)
@@ -353,11 +360,6 @@ fn scan_source(
             });
         }
     }
-    let parse_note = if kind == Kind::Source(Lang::Python) {
-        python_rules(src, ctx, &mut raws)
-    } else {
-        None
-    };
     secret_ranges.sort_unstable();
     let mut out = Vec::with_capacity(raws.len());
     let mut suppressed = 0;

@@ -414,3 +414,29 @@ fn generic_secrets_in_test_code_are_warnings_provider_keys_stay_errors() {
     let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
     assert_eq!(code(&out), 1);
 }
+
+#[test]
+fn other_rules_snippets_are_redacted_even_with_the_secret_rule_off() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write(
+        d,
+        "bot.py",
+        format!(
+            "import requests\nrequests.get(\"https://api.binance.com/api/v3/account\", headers={{\"X-MBX-APIKEY\": \"{SECRET}\"}})\n"
+        )
+        .as_bytes(),
+    );
+    for args in [
+        &[".", "--only", "http-timeout-missing"][..],
+        &[".", "--only", "http-timeout-missing", "--format", "json"][..],
+        &["."][..],
+    ] {
+        let out = common::botlint(d, home.path(), args);
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("http-timeout-missing"), "{args:?}: {text}");
+        assert!(!text.contains(SECRET), "{args:?} leaked: {text}");
+        assert!(text.contains("Zq3k…"), "{args:?}: {text}");
+    }
+}
