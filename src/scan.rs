@@ -280,6 +280,26 @@ fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
     Ok(buf)
 }
 
+/// Text with a UTF-16 byte-order mark, as UTF-8; `None` for anything else.
+fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
+    let little = match bytes.get(..2)? {
+        [0xFF, 0xFE] => true,
+        [0xFE, 0xFF] => false,
+        _ => return None,
+    };
+    let units = bytes[2..].chunks_exact(2).map(|p| {
+        if little {
+            u16::from_le_bytes([p[0], p[1]])
+        } else {
+            u16::from_be_bytes([p[0], p[1]])
+        }
+    });
+    let text: String = char::decode_utf16(units)
+        .map(|c| c.unwrap_or(char::REPLACEMENT_CHARACTER))
+        .collect();
+    Some(text.into_bytes())
+}
+
 fn is_binary(bytes: &[u8]) -> bool {
     memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
 }
@@ -296,6 +316,9 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
         Err(ReadError::Skip(reason)) => return skipped(reason),
         Err(ReadError::Io(e)) => return FileOutcome::Failed(format!("{}: {e}", c.display)),
     };
+    // UTF-16 text (PowerShell, Windows config files) is scanned as UTF-8: same lines,
+    // columns counted in characters as everywhere else.
+    let bytes = decode_utf16(&bytes).unwrap_or(bytes);
     if is_binary(&bytes) {
         return skipped("binary (NUL byte in the first 8 KiB)".into());
     }

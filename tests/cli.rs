@@ -440,3 +440,37 @@ fn other_rules_snippets_are_redacted_even_with_the_secret_rule_off() {
         assert!(text.contains("Zq3k…"), "{args:?}: {text}");
     }
 }
+
+#[test]
+fn utf16_sparse_and_nul_files() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    // UTF-16 LE with a BOM: decoded and scanned.
+    let text = format!("# settings\r\nAPI_TOKEN = \"{SECRET}\"\r\n");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(|u| u.to_le_bytes()));
+    write(d, "win.ps1", &utf16);
+    // A 1 GiB sparse file: over the size cap, never read.
+    let sparse = fs::File::create(d.join("huge.log")).unwrap();
+    sparse.set_len(1 << 30).unwrap();
+    // NUL bytes after the first 8 KiB: text, still scanned.
+    let mut late_nul = vec![b'#'; 9000];
+    late_nul.extend_from_slice(format!("\nAPI_TOKEN = \"{SECRET}\"\n\0\0").as_bytes());
+    write(d, "late_nul.py", &late_nul);
+    let start = Instant::now();
+    let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    let found = common::findings(&out.stdout);
+    let at: Vec<(String, usize)> = found.iter().map(|f| (f.0.clone(), f.1)).collect();
+    assert_eq!(
+        at,
+        [("late_nul.py".to_string(), 2), ("win.ps1".to_string(), 2)]
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let skipped = doc["skipped"].to_string();
+    assert!(
+        skipped.contains("huge.log") && skipped.contains("too large"),
+        "{skipped}"
+    );
+}
