@@ -67,6 +67,11 @@ pub struct Cli {
     #[arg(long)]
     pub force_exclude: bool,
 
+    /// Also read files that .gitignore, .ignore and git's excludes would skip (files git
+    /// tracks are always read)
+    #[arg(long)]
+    pub no_ignore: bool,
+
     /// List skipped files in text output
     #[arg(short, long)]
     pub verbose: bool,
@@ -212,6 +217,8 @@ pub fn run(cli: Cli) -> Result<i32> {
         config,
         only: cli.only.clone(),
         force_exclude: cli.force_exclude,
+        no_ignore: cli.no_ignore,
+
         threads: cli.threads.unwrap_or(0),
         audit: crate::repo::audit::AuditOptions {
             db: cli.db.clone(),

@@ -26,6 +26,8 @@ pub struct ScanOptions {
     /// Only these rules (all enabled rules when empty).
     pub only: Vec<String>,
     pub force_exclude: bool,
+    /// Read files that `.gitignore` and friends would skip.
+    pub no_ignore: bool,
     pub threads: usize,
     /// Where the advisory database is, and whether it must be there.
     pub audit: AuditOptions,
@@ -99,9 +101,14 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         &walk::WalkOptions {
             excludes: &excludes,
             force_exclude: opts.force_exclude,
+            respect_ignore_files: !opts.no_ignore,
             threads: opts.threads,
         },
     );
+    let mut discovery = discovery;
+    if !opts.no_ignore {
+        add_tracked_ignored(&opts.paths, &excludes, &mut discovery);
+    }
     let py_prefilter = python_prefilter();
     let mut ctx = Ctx {
         config: &opts.config,
@@ -159,21 +166,8 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         |r| ctx.severity(r),
         &mut report.warnings,
     );
+    // (A tracked .env that .gitignore matches was added to the scan from git's index.)
     for f in env {
-        // A tracked .env that the walk skipped (it is git-ignored) still holds
-        // committed secrets: scan it too.
-        if f.raw.rule == "env-file-tracked" && !listed.iter().any(|(_, d)| *d == f.display) {
-            let c = Candidate {
-                path: PathBuf::from(&f.display),
-                display: f.display.clone(),
-                explicit: true,
-            };
-            if let FileOutcome::Scanned(mut more, s, _) = scan_candidate(&c, &ctx) {
-                report.files_scanned += 1;
-                report.suppressed += s;
-                report.findings.append(&mut more);
-            }
-        }
         report.findings.push(file_level_finding(&f.display, f.raw));
     }
     let audited = audit::check(
@@ -228,6 +222,47 @@ fn python_prefilter() -> aho_corasick::AhoCorasick {
     words.sort();
     words.dedup();
     aho_corasick::AhoCorasick::new(&words).expect("prefilter keywords")
+}
+
+/// Files git tracks although `.gitignore` matches them (force-added, or ignored
+/// after the fact) are in the repository all the same: the walk skipped them, so
+/// add them from git's index. Without a repository there is no way to know.
+fn add_tracked_ignored(paths: &[PathBuf], excludes: &walk::Excludes, d: &mut walk::Discovery) {
+    use crate::repo::gitindex::{find_repo, tracked_paths};
+    use std::collections::HashSet;
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let walked: HashSet<PathBuf> = d.files.iter().map(|c| c.path.clone()).collect();
+    let mut added = Vec::new();
+    for root in paths.iter().filter(|p| p.is_dir()) {
+        let (Some(repo), Ok(canon_root)) = (find_repo(root), std::fs::canonicalize(root)) else {
+            continue;
+        };
+        let Ok(tracked) = tracked_paths(&repo) else {
+            continue; // reported by the env-file-tracked check
+        };
+        for rel in tracked {
+            let abs = repo.top.join(&rel);
+            let Ok(below) = abs.strip_prefix(&canon_root) else {
+                continue;
+            };
+            let path = root.join(below);
+            if walked.contains(&path) || excludes.is_excluded(&path) {
+                continue;
+            }
+            // Only what is really there and is a regular file (a deleted or
+            // replaced file stays in the index until the next commit).
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file()) {
+                added.push(walk::Candidate {
+                    display: walk::display_path(&path, &cwd),
+                    path,
+                    explicit: false,
+                });
+            }
+        }
+    }
+    d.files.extend(added);
+    d.files.sort();
+    d.files.dedup_by(|a, b| a.path == b.path);
 }
 
 fn build_globset(globs: &[String]) -> Result<globset::GlobSet> {

@@ -92,6 +92,9 @@ pub struct WalkOptions<'a> {
     pub excludes: &'a Excludes,
     /// Apply `excludes` to explicit file arguments too.
     pub force_exclude: bool,
+    /// Honour `.gitignore`, `.ignore`, `.git/info/exclude` and the global excludes.
+    pub respect_ignore_files: bool,
+
     pub threads: usize,
 }
 
@@ -166,15 +169,16 @@ fn walk_roots(roots: &[PathBuf], opts: &WalkOptions<'_>, cwd: &Path, out: &mut D
     for r in &roots[1..] {
         builder.add(r);
     }
+    let honour = opts.respect_ignore_files;
     builder
         .hidden(false)
         .follow_links(false)
         .require_git(false)
-        .git_ignore(true)
-        .git_global(true)
-        .git_exclude(true)
-        .ignore(true)
-        .parents(true)
+        .git_ignore(honour)
+        .git_global(honour)
+        .git_exclude(honour)
+        .ignore(honour)
+        .parents(honour)
         .threads(opts.threads)
         .filter_entry(|e| e.file_name() != ".git");
     let found = Mutex::new(Discovery::default());

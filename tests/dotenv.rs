@@ -139,3 +139,41 @@ fn explicit_env_file_argument_is_checked() {
     let f = common::findings(&out.stdout);
     assert_eq!(ids(&f), ["a/.env env-file-not-ignored"]);
 }
+
+#[test]
+fn tracked_files_that_gitignore_matches_are_still_scanned() {
+    let home = common::isolated_home();
+    let repo = tempfile::tempdir().unwrap();
+    let d = repo.path();
+    common::git(d, home.path(), &["init", "-q"]);
+    write(d, ".gitignore", "data/\n");
+    write(
+        d,
+        "data/keys.py",
+        "API_TOKEN = \"Zq3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA5\"\n",
+    );
+    write(
+        d,
+        "data/local.py",
+        "API_TOKEN = \"Hq3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA6\"\n",
+    );
+    common::git(d, home.path(), &["add", "-f", "data/keys.py"]);
+    let out = common::botlint(d, home.path(), &[".", "--format", "json", "--exit-zero"]);
+    let paths: Vec<String> = common::findings(&out.stdout)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    // Force-added and committed: in the repository, so scanned. Ignored and untracked: not.
+    assert_eq!(paths, ["data/keys.py"]);
+    // --no-ignore reads everything.
+    let out = common::botlint(
+        d,
+        home.path(),
+        &[".", "--format", "json", "--exit-zero", "--no-ignore"],
+    );
+    let paths: Vec<String> = common::findings(&out.stdout)
+        .into_iter()
+        .map(|f| f.0)
+        .collect();
+    assert_eq!(paths, ["data/keys.py", "data/local.py"]);
+}
