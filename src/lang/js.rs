@@ -59,8 +59,8 @@ pub fn source_type(path: &str) -> SourceType {
 /// comments. Returns a reason when the file nests deeper than [`MAX_NESTING`].
 pub fn too_deep(src: &[u8]) -> Option<String> {
     nesting(src)
-        .filter(|d| *d > MAX_NESTING)
-        .map(|_| format!("nested deeper than {MAX_NESTING} levels (not parsed)"))
+        .is_none()
+        .then(|| format!("nested deeper than {MAX_NESTING} levels (not parsed)"))
 }
 
 /// The estimated nesting depth, or `None` once it passes [`MAX_NESTING`]
@@ -263,10 +263,7 @@ fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
         })
         .parse();
     let syntax_error = ret.diagnostics.first().map(|e| SyntaxErrorInfo {
-        offset: e
-            .labels
-            .first()
-            .map_or(0, |l| l.offset() as usize),
+        offset: e.labels.first().map_or(0, |l| l.offset() as usize),
         message: e.message.to_string(),
         count: ret.diagnostics.len(),
     });
@@ -368,9 +365,11 @@ fn require_of<'a>(e: &'a Expression<'a>) -> Option<&'a str> {
 /// Names that say an argument is a URL rather than an options object.
 fn url_like_name(name: &str) -> bool {
     let l = name.to_ascii_lowercase();
-    ["url", "uri", "endpoint", "href", "link", "path", "host", "address", "addr"]
-        .iter()
-        .any(|w| l.ends_with(w))
+    [
+        "url", "uri", "endpoint", "href", "link", "path", "host", "address", "addr",
+    ]
+    .iter()
+    .any(|w| l.ends_with(w))
 }
 
 impl<'s> Extractor<'s> {
@@ -458,7 +457,10 @@ impl<'s> Extractor<'s> {
             }),
             Expression::StaticMemberExpression(m) => {
                 let prop = m.property.name.as_str();
-                if matches!(m.object.get_inner_expression(), Expression::ThisExpression(_)) {
+                if matches!(
+                    m.object.get_inner_expression(),
+                    Expression::ThisExpression(_)
+                ) {
                     if let Some(Binding::Typed(t, c)) = self.this_attr(prop) {
                         return Some(Resolved {
                             path: t.clone(),
@@ -497,8 +499,12 @@ impl<'s> Extractor<'s> {
                     imported: base.imported,
                 })
             }
-            Expression::CallExpression(c) => self.resolve_call_result(&c.callee, &c.arguments, depth),
-            Expression::NewExpression(c) => self.resolve_call_result(&c.callee, &c.arguments, depth),
+            Expression::CallExpression(c) => {
+                self.resolve_call_result(&c.callee, &c.arguments, depth)
+            }
+            Expression::NewExpression(c) => {
+                self.resolve_call_result(&c.callee, &c.arguments, depth)
+            }
             Expression::AwaitExpression(a) => self.resolve_at(&a.argument, depth + 1),
             Expression::ImportExpression(i) => match i.source.get_inner_expression() {
                 Expression::StringLiteral(s) => Some(Resolved {
@@ -592,19 +598,13 @@ impl<'s> Extractor<'s> {
                 Expression::StaticMemberExpression(m) => {
                     star |= !(i == 0 && url_like_name(m.property.name.as_str()));
                 }
+                // `this.opts[k]`, `build(…)`, `a ?? b`: anything may be in there.
                 Expression::ComputedMemberExpression(_)
                 | Expression::CallExpression(_)
                 | Expression::ConditionalExpression(_)
                 | Expression::LogicalExpression(_)
                 | Expression::AwaitExpression(_)
-                | Expression::ChainExpression(_) => {
-                    if i > 0 || !matches!(e, Expression::CallExpression(_)) {
-                        star = true;
-                    } else {
-                        // `fetch(buildUrl(…))`, `https.request(opts(…))`: unknown.
-                        star = true;
-                    }
-                }
+                | Expression::ChainExpression(_) => star = true,
                 _ => {}
             }
         }
@@ -737,10 +737,7 @@ impl<'s> Extractor<'s> {
             },
             _ => return None,
         };
-        let resolved = self
-            .resolve(inner)
-            .filter(|r| r.imported)
-            .map(|r| r.path);
+        let resolved = self.resolve(inner).filter(|r| r.imported).map(|r| r.path);
         Some(NameRef {
             text,
             resolved,
@@ -872,8 +869,12 @@ impl<'s> Extractor<'s> {
                 self.collect_names(&m.object, through, out);
                 through.pop();
             }
-            Expression::CallExpression(c) => self.collect_call(&c.callee, &c.arguments, through, out),
-            Expression::NewExpression(c) => self.collect_call(&c.callee, &c.arguments, through, out),
+            Expression::CallExpression(c) => {
+                self.collect_call(&c.callee, &c.arguments, through, out)
+            }
+            Expression::NewExpression(c) => {
+                self.collect_call(&c.callee, &c.arguments, through, out)
+            }
             Expression::ChainExpression(ch) => {
                 if let ChainElement::CallExpression(c) = &ch.expression {
                     self.collect_call(&c.callee, &c.arguments, through, out);
@@ -898,7 +899,8 @@ impl<'s> Extractor<'s> {
                         }
                     }
                     Expression::BinaryExpression(b)
-                        if b.operator == BinaryOperator::Addition && self.template(inner).is_none() =>
+                        if b.operator == BinaryOperator::Addition
+                            && self.template(inner).is_none() =>
                     {
                         self.collect_names(&b.left, through, out);
                         self.collect_names(&b.right, through, out);
@@ -906,10 +908,8 @@ impl<'s> Extractor<'s> {
                     Expression::BinaryExpression(b) if b.operator == BinaryOperator::Addition => {
                         // Operands that are calls (`'k=' + mask(k)`).
                         for side in [&b.left, &b.right] {
-                            if matches!(
-                                side.get_inner_expression(),
-                                Expression::CallExpression(_)
-                            ) {
+                            if matches!(side.get_inner_expression(), Expression::CallExpression(_))
+                            {
                                 self.collect_names(side, through, out);
                             }
                         }
@@ -977,9 +977,6 @@ impl<'s> Extractor<'s> {
         through: &mut Vec<String>,
         out: &mut Vec<NameRef>,
     ) {
-        if let Some(pieces) = self.template(callee) {
-            drop(pieces);
-        }
         let wrapper = match callee.get_inner_expression() {
             Expression::StaticMemberExpression(m) => match self.resolve(callee) {
                 Some(r) if r.imported => r.path,
@@ -1222,7 +1219,13 @@ impl<'s> Extractor<'s> {
 
     // ----- facts -----
 
-    fn push_assign(&mut self, target: String, resolved_target: String, value: Value, span: ByteSpan) {
+    fn push_assign(
+        &mut self,
+        target: String,
+        resolved_target: String,
+        value: Value,
+        span: ByteSpan,
+    ) {
         self.facts.assigns.push(Assign {
             target,
             resolved_target,
@@ -1238,9 +1241,7 @@ impl<'s> Extractor<'s> {
             return;
         };
         let receiver = match callee.get_inner_expression() {
-            Expression::StaticMemberExpression(m) => {
-                self.resolve(&m.object).and_then(|r| r.ctor)
-            }
+            Expression::StaticMemberExpression(m) => self.resolve(&m.object).and_then(|r| r.ctor),
             _ => None,
         };
         let mut star_args = false;
@@ -1415,7 +1416,10 @@ impl<'a> Visit<'a> for Extractor<'_> {
             _ => None,
         };
         if let Some(t) = &target_expr {
-            if matches!(it.right.get_inner_expression(), Expression::ObjectExpression(_)) {
+            if matches!(
+                it.right.get_inner_expression(),
+                Expression::ObjectExpression(_)
+            ) {
                 self.next_obj_name = Some(t.clone());
             }
         }
@@ -1590,7 +1594,11 @@ mod tests {
         ] {
             assert!(callees.contains(&want), "{want} not in {callees:?}");
         }
-        let post = f.calls.iter().find(|c| c.callee == "axios.create.post").unwrap();
+        let post = f
+            .calls
+            .iter()
+            .find(|c| c.callee == "axios.create.post")
+            .unwrap();
         assert!(post.receiver.as_ref().unwrap().kwargs[0].name == "timeout");
     }
 
