@@ -216,7 +216,11 @@ fn nesting(src: &[u8]) -> Option<usize> {
             _ => {}
         }
         // Keywords that nest: `new`, `typeof`, `await`, `void`, `delete`.
-        if b.is_ascii_alphabetic() && !(prev.is_ascii_alphanumeric() || prev == b'_') {
+        let word_start = i == 0 || {
+            let c = src[i - 1];
+            !(c.is_ascii_alphanumeric() || c == b'_' || c == b'$')
+        };
+        if b.is_ascii_alphabetic() && word_start {
             let word_end = src[i..]
                 .iter()
                 .position(|c| !(c.is_ascii_alphanumeric() || *c == b'_' || *c == b'$'))
@@ -226,6 +230,10 @@ fn nesting(src: &[u8]) -> Option<usize> {
                 b"new" | b"typeof" | b"await" | b"void" | b"delete" | b"yield"
             ) {
                 chain += 1;
+                max = max.max(depth_sum + chain);
+                if max > MAX_NESTING {
+                    return None;
+                }
             }
             prev = b'a';
             i = word_end;
@@ -253,20 +261,67 @@ pub fn extract(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
     }
 }
 
-fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
-    let allocator = Allocator::default();
-    let st = source_type(path);
-    let ret = Parser::new(&allocator, source, st)
+/// How many broken top-level chunks are blanked out before giving up.
+const MAX_RECOVERIES: usize = 16;
+
+fn parse<'a>(
+    allocator: &'a Allocator,
+    source: &'a str,
+    st: SourceType,
+) -> oxc_parser::ParserReturn<'a> {
+    Parser::new(allocator, source, st)
         .with_options(ParseOptions {
             allow_return_outside_function: true,
             ..ParseOptions::default()
         })
-        .parse();
-    let syntax_error = ret.diagnostics.first().map(|e| SyntaxErrorInfo {
-        offset: e.labels.first().map_or(0, |l| l.offset() as usize),
-        message: e.message.to_string(),
-        count: ret.diagnostics.len(),
-    });
+        .parse()
+}
+
+fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
+    let st = source_type(path);
+    let mut syntax_error = None;
+    // oxc gives up on the whole file at some syntax errors (`panicked`): blank
+    // out the broken top-level chunk (offsets stay the same) and parse again,
+    // so the rest of the file still yields facts.
+    let mut text: Option<String> = None;
+    for _ in 0..MAX_RECOVERIES {
+        let allocator = Allocator::default();
+        let cur = text.as_deref().unwrap_or(source);
+        let ret = parse(&allocator, cur, st);
+        if syntax_error.is_none() {
+            syntax_error = ret.diagnostics.first().map(|e| SyntaxErrorInfo {
+                offset: e.labels.first().map_or(0, |l| l.offset() as usize),
+                message: e.message.to_string(),
+                count: ret.diagnostics.len(),
+            });
+        }
+        if !ret.panicked {
+            break;
+        }
+        let at = ret
+            .diagnostics
+            .first()
+            .and_then(|e| e.labels.first())
+            .map_or(0, |l| l.offset() as usize);
+        let (a, b) = broken_chunk(cur.as_bytes(), at);
+        if a >= b {
+            break;
+        }
+        let mut bytes = cur.as_bytes().to_vec();
+        for c in &mut bytes[a..b] {
+            if *c != b'\n' {
+                *c = b' ';
+            }
+        }
+        // Blanking whole UTF-8 sequences with spaces keeps it valid UTF-8
+        // only if the range starts and ends on character boundaries, which
+        // line starts and ends are.
+        text = Some(String::from_utf8_lossy(&bytes).into_owned());
+    }
+    let source_for_facts = text.as_deref().unwrap_or(source);
+    let allocator = Allocator::default();
+    let ret = parse(&allocator, source_for_facts, st);
+    let source = source_for_facts;
     let mut x = Extractor {
         src: source,
         sinks,
@@ -333,6 +388,40 @@ struct Extractor<'s> {
     next_obj_name: Option<String>,
     /// `this.x` bindings of the classes we are in, innermost last.
     class_attrs: Vec<Rc<HashMap<String, Binding>>>,
+}
+
+/// The top-level chunk a fatal syntax error at `at` lies in: from the last
+/// line at or before it that starts in column 0 (not with a closing bracket)
+/// to the end of the error's line. When the error sits at the very start of a
+/// column-0 line (the parser noticed only at the next statement), the chunk is
+/// the one before it.
+fn broken_chunk(src: &[u8], at: usize) -> (usize, usize) {
+    let at = at.min(src.len());
+    let line_start = |i: usize| {
+        src[..i]
+            .iter()
+            .rposition(|c| *c == b'\n')
+            .map_or(0, |p| p + 1)
+    };
+    let err_line = line_start(at);
+    let only_ws_before = src[err_line..at].iter().all(|c| c.is_ascii_whitespace());
+    let top_level = |ls: usize| {
+        src.get(ls)
+            .is_some_and(|c| !c.is_ascii_whitespace() && !matches!(c, b'}' | b')' | b']'))
+    };
+    let (mut start, end) = if only_ws_before && top_level(err_line) && err_line > 0 {
+        (line_start(err_line - 1), err_line)
+    } else {
+        let e = src[at..]
+            .iter()
+            .position(|c| *c == b'\n')
+            .map_or(src.len(), |p| at + p);
+        (err_line, e)
+    };
+    while start > 0 && !top_level(start) {
+        start = line_start(start - 1);
+    }
+    (start, end)
 }
 
 fn sp(s: oxc_span::Span) -> ByteSpan {
