@@ -17,6 +17,7 @@ use crate::suppress;
 use crate::walk::{self, Candidate, Skipped};
 use anyhow::{Context, Result};
 use rayon::prelude::*;
+use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
@@ -47,6 +48,10 @@ pub struct ScanReport {
     /// Source files with syntax errors (code rules saw only the parts that
     /// parsed) or that were not parsed at all (nested too deeply).
     pub parse_errors: Vec<Skipped>,
+    /// Source files seen per language (`python`, `javascript`), and how many
+    /// of them the code rules parsed (the others the prefilter ruled out).
+    pub seen: BTreeMap<&'static str, usize>,
+    pub parsed: BTreeMap<&'static str, usize>,
 }
 
 /// Everything a per-file pass needs, shared read-only across threads.
@@ -56,6 +61,8 @@ struct Ctx<'a> {
     only: &'a [String],
     /// Keywords that make a Python file worth parsing (from the rule data).
     py_prefilter: &'a aho_corasick::AhoCorasick,
+    /// The same for JavaScript/TypeScript.
+    js_prefilter: &'a aho_corasick::AhoCorasick,
     /// Is any code rule on?
     code_rules: bool,
 }
@@ -74,7 +81,7 @@ impl Ctx<'_> {
 }
 
 enum FileOutcome {
-    Scanned(Vec<Finding>, usize, Option<Skipped>),
+    Scanned(Vec<Finding>, usize, Option<Skipped>, Parsed),
     /// Passed over on purpose (too large, binary, not a regular file).
     Skipped(Skipped),
     /// Could not be read: the scan is incomplete.
@@ -109,12 +116,14 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     if !opts.no_ignore {
         add_tracked_ignored(&opts.paths, &excludes, &mut discovery);
     }
-    let py_prefilter = python_prefilter();
+    let py_prefilter = code_prefilter("python");
+    let js_prefilter = code_prefilter("javascript");
     let mut ctx = Ctx {
         config: &opts.config,
         engine: &engine,
         only: &opts.only,
         py_prefilter: &py_prefilter,
+        js_prefilter: &js_prefilter,
         code_rules: false,
     };
     ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
@@ -144,8 +153,14 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     );
     for o in outcomes {
         match o {
-            FileOutcome::Scanned(mut f, suppressed, parse) => {
+            FileOutcome::Scanned(mut f, suppressed, parse, counted) => {
                 report.files_scanned += 1;
+                if let Some(lang) = counted.lang {
+                    *report.seen.entry(lang).or_default() += 1;
+                    if counted.parsed {
+                        *report.parsed.entry(lang).or_default() += 1;
+                    }
+                }
                 report.suppressed += suppressed;
                 report.findings.append(&mut f);
                 report.parse_errors.extend(parse);
@@ -206,18 +221,18 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     Ok(report)
 }
 
-/// The Python prefilter: client modules, TLS knobs and URL schemes from
+/// A language's prefilter: client modules, TLS knobs and URL schemes from
 /// rules/http-clients.toml, and the sink names from rules/log-sinks.toml.
-fn python_prefilter() -> aho_corasick::AhoCorasick {
+fn code_prefilter(lang: &str) -> aho_corasick::AhoCorasick {
     let mut words: Vec<String> = Vec::new();
-    if let Some(py) = rules::http_clients().lang("python") {
-        words.extend(py.prefilter.keywords.iter().cloned());
+    if let Some(c) = rules::http_clients().lang(lang) {
+        words.extend(c.prefilter.keywords.iter().cloned());
     }
-    if let Some(py) = rules::log_sinks().lang("python") {
-        for c in &py.calls {
+    if let Some(s) = rules::log_sinks().lang(lang) {
+        for c in &s.calls {
             words.push(c.rsplit('.').next().unwrap_or(c).to_string());
         }
-        words.extend(py.receiver_words.iter().cloned());
+        words.extend(s.receiver_words.iter().cloned());
     }
     words.sort();
     words.dedup();
@@ -359,8 +374,8 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
     }
     let kind = classify(&c.path, &bytes[..bytes.len().min(256)]);
     let src = SourceFile::new(c.display.clone(), bytes);
-    let (findings, suppressed, parse) = scan_source(&src, kind, ctx);
-    FileOutcome::Scanned(findings, suppressed, parse)
+    let (findings, suppressed, parse, counted) = scan_source(&src, kind, ctx);
+    FileOutcome::Scanned(findings, suppressed, parse, counted)
 }
 
 /// Run every per-file rule on one file; returns findings, how many were
@@ -369,13 +384,20 @@ fn scan_source(
     src: &SourceFile,
     kind: Kind,
     ctx: &Ctx<'_>,
-) -> (Vec<Finding>, usize, Option<Skipped>) {
+) -> (Vec<Finding>, usize, Option<Skipped>, Parsed) {
     let mut raws: Vec<RawFinding> = Vec::new();
     // Code rules first: whether the secret engine must run depends on their findings.
-    let parse_note = if kind == Kind::Source(Lang::Python) {
-        python_rules(src, ctx, &mut raws)
-    } else {
-        None
+    let mut counted = Parsed::default();
+    let parse_note = match kind {
+        Kind::Source(lang @ (Lang::Python | Lang::JavaScript)) => {
+            let (note, parsed) = code_rules(src, lang, ctx, &mut raws);
+            counted = Parsed {
+                lang: Some(lang_key(lang)),
+                parsed,
+            };
+            note
+        }
+        _ => None,
     };
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
     let secret_sev = ctx.severity("hardcoded-secret");
@@ -430,14 +452,40 @@ fn scan_source(
             out.push(f);
         }
     }
-    (out, suppressed, parse_note)
+    (out, suppressed, parse_note, counted)
 }
 
-/// The Python code rules: prefilter, parse, facts, checks.
-fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> Option<Skipped> {
-    use crate::lang::python;
-    if !ctx.code_rules || !ctx.py_prefilter.is_match(&src.bytes) {
-        return None;
+/// Which language a scanned file was, and whether the code rules parsed it.
+#[derive(Debug, Default, Clone, Copy)]
+struct Parsed {
+    lang: Option<&'static str>,
+    parsed: bool,
+}
+
+/// The key of a language in the rule data and in the report.
+fn lang_key(lang: Lang) -> &'static str {
+    match lang {
+        Lang::JavaScript => "javascript",
+        _ => "python",
+    }
+}
+
+/// The code rules of one language: prefilter, parse, facts, checks. Returns
+/// a note when the file could not be parsed cleanly, and whether it was parsed.
+fn code_rules(
+    src: &SourceFile,
+    lang: Lang,
+    ctx: &Ctx<'_>,
+    raws: &mut Vec<RawFinding>,
+) -> (Option<Skipped>, bool) {
+    use crate::lang::{js, python};
+    let prefilter = if lang == Lang::JavaScript {
+        ctx.js_prefilter
+    } else {
+        ctx.py_prefilter
+    };
+    if !ctx.code_rules || !prefilter.is_match(&src.bytes) {
+        return (None, false);
     }
     let note = |reason: String| {
         Some(Skipped {
@@ -445,18 +493,34 @@ fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> 
             reason,
         })
     };
-    if let Some(reason) = python::too_deep(&src.bytes) {
-        return note(reason);
+    let too_deep = if lang == Lang::JavaScript {
+        js::too_deep(&src.bytes)
+    } else {
+        python::too_deep(&src.bytes)
+    };
+    if let Some(reason) = too_deep {
+        return (note(reason), false);
     }
     let text = src.text();
+    let key = lang_key(lang);
     let (clients, sinks) = match (
-        rules::http_clients().lang("python"),
-        rules::log_sinks().lang("python"),
+        rules::http_clients().lang(key),
+        rules::log_sinks().lang(key),
     ) {
         (Some(c), Some(s)) => (c, s),
-        _ => return None,
+        _ => return (None, false),
     };
-    let extracted = python::extract(&text, sinks);
+    let (facts, syntax_error) = if lang == Lang::JavaScript {
+        let x = js::extract(&text, &src.rel_path, sinks);
+        (x.facts, x.syntax_error)
+    } else {
+        let x = python::extract(&text, sinks);
+        (x.facts, x.syntax_error)
+    };
+    let extracted = python::Extracted {
+        facts,
+        syntax_error,
+    };
     let input = CheckInput {
         facts: &extracted.facts,
         clients,
@@ -483,7 +547,7 @@ fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> 
             secret_hash: None,
         });
     }
-    extracted.syntax_error.and_then(|e| {
+    let note = extracted.syntax_error.and_then(|e| {
         let line = src.line_index(e.offset.min(src.bytes.len())) + 1;
         let more = if e.count > 1 {
             format!(" (and {} more)", e.count - 1)
@@ -494,7 +558,8 @@ fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> 
             "syntax error at line {line}: {}{more}; code rules checked the parts that parsed",
             e.message
         ))
-    })
+    });
+    (note, true)
 }
 
 fn first_line(text: &str) -> String {

@@ -9,11 +9,17 @@ pub const RULE: &str = "http-timeout-missing";
 pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
     let facts = input.facts;
     let mut out = Vec::new();
+    // A call or an assignment (`axios.defaults.timeout = 5000`) that sets a
+    // default for the whole file.
     let file_sets_default = |c: &Client| {
         facts
             .calls
             .iter()
             .any(|x| x.resolved && c.timeout_defaults.contains(&x.callee))
+            || facts
+                .assigns
+                .iter()
+                .any(|a| !a.default && c.timeout_defaults.contains(&a.resolved_target))
     };
     for call in facts.calls.iter().filter(|c| c.resolved) {
         // Timeout objects that mean "forever".
@@ -61,8 +67,12 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                     continue;
                 }
                 if role == CallRole::SessionMethod && client.timeout_on_session {
+                    // Covered by the constructor's timeout; or the constructor is
+                    // itself a call that needs one (`axios.create`), reported there.
                     let covered = call.receiver.as_ref().is_none_or(|r| {
-                        r.star_kwargs || r.kwargs.iter().any(|k| k.name == client.timeout_param)
+                        r.star_kwargs
+                            || r.kwargs.iter().any(|k| k.name == client.timeout_param)
+                            || client.calls.contains(&r.callee)
                     });
                     if covered {
                         continue;

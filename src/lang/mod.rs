@@ -2,4 +2,5 @@
 //! [`facts`]. A front end never knows a rule.
 
 pub mod facts;
+pub mod js;
 pub mod python;

@@ -5,7 +5,8 @@
 //!   "tool": { "name": "botlint", "version": "0.1.0" },
 //!   "summary": { "files_scanned": 12, "files_skipped": 1, "findings": 2,
 //!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0,
-//!                "parse_errors": 1 },
+//!                "parse_errors": 1, "seen": { "python": 40, "javascript": 3 },
+//!                "parsed": { "python": 12, "javascript": 1 } },
 //!   "findings": [ { "rule": "hardcoded-secret", "sub_id": "binance-api-key",
 //!                   "severity": "error", "path": "bot.py",
 //!                   "span": { "start_line": 3, "start_col": 11, "end_line": 3, "end_col": 75 },
@@ -17,7 +18,9 @@
 //! ```
 //! `parse_errors` lists source files the code rules could not fully parse: a
 //! syntax error (facts came from the parts that parsed) or nesting too deep to
-//! parse at all. `summary.parse_errors` counts them.
+//! parse at all. `summary.parse_errors` counts them. `summary.seen` counts
+//! source files per language; `summary.parsed` how many of them the code rules
+//! parsed (the rest the prefilter ruled out, or nested too deeply).
 
 use crate::finding::{Finding, Severity};
 use crate::scan::ScanReport;
@@ -31,7 +34,7 @@ pub const JSON_VERSION: u32 = 1;
 struct Doc<'a> {
     version: u32,
     tool: Tool,
-    summary: Summary,
+    summary: Summary<'a>,
     findings: &'a [Finding],
     skipped: &'a [Skipped],
     parse_errors: &'a [Skipped],
@@ -46,7 +49,7 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files_scanned: usize,
     files_skipped: usize,
     findings: usize,
@@ -55,6 +58,9 @@ struct Summary {
     notes: usize,
     suppressed: usize,
     parse_errors: usize,
+    /// Source files per language, and how many of them the code rules parsed.
+    seen: &'a std::collections::BTreeMap<&'static str, usize>,
+    parsed: &'a std::collections::BTreeMap<&'static str, usize>,
 }
 
 pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
@@ -74,6 +80,8 @@ pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
             notes: count(Severity::Note),
             suppressed: report.suppressed,
             parse_errors: report.parse_errors.len(),
+            seen: &report.seen,
+            parsed: &report.parsed,
         },
         findings: &report.findings,
         skipped: &report.skipped,
