@@ -75,8 +75,10 @@ RG=${RG:-$(find_tool rg)}
 # (temp file + rename) does the same. Reports go to $SCRATCH instead.
 # ---------------------------------------------------------------------------
 declare -A CMD PREP VERSION
-CMD[botlint]="$BOTLINT {T} --format json -o $SCRATCH/botlint.json --exit-zero"
-CMD[botlint-secrets]="$BOTLINT {T} --only hardcoded-secret --format json -o $SCRATCH/botlint-secrets.json --exit-zero"
+# --no-ignore: the trees are archives without .git, where botlint cannot tell which
+# .gitignore'd files were committed anyway; the peers read every file, so botlint does too.
+CMD[botlint]="$BOTLINT {T} --no-ignore --format json -o $SCRATCH/botlint.json --exit-zero"
+CMD[botlint-secrets]="$BOTLINT {T} --no-ignore --only hardcoded-secret --format json -o $SCRATCH/botlint-secrets.json --exit-zero"
 CMD[noseyparker]="$NOSEYPARKER scan --progress never --datastore $NP_DS {T}"
 PREP[noseyparker]="rm -rf $NP_DS"
 CMD[gitleaks]="$GITLEAKS dir {T} --report-format json --report-path $SCRATCH/gitleaks.json --exit-code 0 --no-banner --log-level error"
