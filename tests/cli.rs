@@ -474,3 +474,34 @@ fn utf16_sparse_and_nul_files() {
         "{skipped}"
     );
 }
+
+#[test]
+fn code_findings_in_tests_are_one_level_lower() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let code =
+        b"import requests\nrequests.get('https://api.example.com/x', verify=False, timeout=5)\n";
+    write(d, "bot/client.py", code);
+    write(d, "tests/test_client.py", code);
+    let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let sev: Vec<(String, String)> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["path"].as_str().unwrap().into(),
+                f["severity"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        sev,
+        [
+            ("bot/client.py".to_string(), "error".to_string()),
+            ("tests/test_client.py".to_string(), "warning".to_string())
+        ]
+    );
+}
