@@ -41,6 +41,8 @@ pub struct ScanReport {
     pub errors: Vec<String>,
     /// Findings removed by inline `botlint: ignore` comments.
     pub suppressed: usize,
+    /// Findings removed because the baseline lists them (`None`: no baseline).
+    pub baselined: Option<usize>,
 }
 
 /// Everything a per-file pass needs, shared read-only across threads.

@@ -5,6 +5,7 @@
 //!   "tool": { "name": "botlint", "version": "0.1.0" },
 //!   "summary": { "files_scanned": 12, "files_skipped": 1, "findings": 2,
 //!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0 },
+//!   (plus "baselined": N when run with --baseline)
 //!   "findings": [ { "rule": "hardcoded-secret", "sub_id": "binance-api-key",
 //!                   "severity": "error", "path": "bot.py",
 //!                   "span": { "start_line": 3, "start_col": 11, "end_line": 3, "end_col": 75 },
@@ -47,6 +48,9 @@ struct Summary {
     warnings: usize,
     notes: usize,
     suppressed: usize,
+    /// Findings the `--baseline` file covered (absent without a baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
 }
 
 pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
@@ -65,6 +69,7 @@ pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
             warnings: count(Severity::Warning),
             notes: count(Severity::Note),
             suppressed: report.suppressed,
+            baselined: report.baselined,
         },
         findings: &report.findings,
         skipped: &report.skipped,
