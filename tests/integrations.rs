@@ -258,3 +258,18 @@ fn baseline_survives_moved_lines_and_counts_duplicates() {
     assert_eq!(code(&out), 2);
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a botlint baseline"));
 }
+
+#[test]
+fn the_packaging_pyproject_configures_nothing() {
+    // The wheel's pyproject.toml sits above every fixture; config discovery walks up
+    // through it and must find no [tool.botlint] table there.
+    let root = common::manifest_dir();
+    let text = fs::read_to_string(root.join("pyproject.toml")).unwrap();
+    let doc: toml::Table = text.parse().unwrap();
+    assert!(
+        doc.get("tool").and_then(|t| t.get("botlint")).is_none(),
+        "pyproject.toml must not hold [tool.botlint]"
+    );
+    let cfg = botlint::config::Config::discover(&root.join("fixtures/example-bot")).unwrap();
+    assert!(cfg.source.is_none(), "found a config: {:?}", cfg.source);
+}
