@@ -9,8 +9,9 @@ if [ -n "${VERSION}" ]; then
   bin_key="botlint-bin-${os}-${arch}-v${VERSION}"
 else
   # The action's own source decides the build: hash what `cargo install --path` reads.
+  if command -v sha256sum >/dev/null; then sha=(sha256sum); else sha=(shasum -a 256); fi
   src_hash=$(cd "${ACTION_PATH}" && find Cargo.toml Cargo.lock src rules -type f -print0 \
-    | LC_ALL=C sort -z | xargs -0 sha256sum | sha256sum | cut -c1-24)
+    | LC_ALL=C sort -z | xargs -0 "${sha[@]}" | "${sha[@]}" | cut -c1-24)
   bin_key="botlint-bin-${os}-${arch}-src-${src_hash}"
 fi
 {
