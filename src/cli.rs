@@ -3,13 +3,14 @@
 //! Exit codes: 0 nothing at or above `--fail-on`; 1 findings at or above it;
 //! 2 usage, configuration or I/O error (including files that could not be read).
 
+use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::finding::Severity;
 use crate::report::{self, Format, ReportOptions};
 use crate::rules;
 use crate::scan::{self, ScanOptions};
 use anyhow::{Context, Result};
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 
@@ -31,8 +32,8 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
-    /// Files or directories to scan (default: the current directory)
-    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub scan: ScanArgs,
 
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Text)]
@@ -41,6 +42,20 @@ pub struct Cli {
     /// Write the report to FILE instead of standard output
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+
+    /// Also write a SARIF 2.1.0 report to FILE (whatever --format says)
+    #[arg(long, value_name = "FILE")]
+    pub sarif_file: Option<PathBuf>,
+
+    /// Append a markdown summary (counts per rule, first findings) to FILE
+    /// (default with --format github: $GITHUB_STEP_SUMMARY, when set)
+    #[arg(long, value_name = "FILE")]
+    pub summary: Option<PathBuf>,
+
+    /// Report only findings that the baseline FILE does not list
+    /// (see `botlint baseline`)
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
 
     /// Colour in text output (NO_COLOR turns `auto` off)
     #[arg(long, value_enum, default_value_t = Color::Auto)]
@@ -53,6 +68,17 @@ pub struct Cli {
     /// Exit 0 even when there are findings (errors still exit 2)
     #[arg(long)]
     pub exit_zero: bool,
+
+    /// List skipped files in text output
+    #[arg(short, long)]
+    pub verbose: bool,
+}
+
+/// What to scan and how: shared by a plain run and `botlint baseline`.
+#[derive(Args, Debug)]
+pub struct ScanArgs {
+    /// Files or directories to scan (default: the current directory)
+    pub paths: Vec<PathBuf>,
 
     /// Configuration file (default: botlint.toml, .botlint.toml or [tool.botlint] in
     /// pyproject.toml, searched upwards from the first path)
@@ -71,10 +97,6 @@ pub struct Cli {
     /// tracks are always read)
     #[arg(long)]
     pub no_ignore: bool,
-
-    /// List skipped files in text output
-    #[arg(short, long)]
-    pub verbose: bool,
 
     /// Worker threads (default: one per core)
     #[arg(long, value_name = "N")]
@@ -99,6 +121,20 @@ pub enum Command {
     Rule {
         /// Rule id, e.g. hardcoded-secret (or a secret pattern id)
         id: String,
+    },
+    /// Record the current findings in a baseline file; `--baseline FILE` then reports
+    /// only new ones (findings are matched by fingerprint, not by line number)
+    Baseline {
+        #[command(flatten)]
+        scan: ScanArgs,
+        /// Where to write the baseline
+        #[arg(
+            short,
+            long,
+            value_name = "FILE",
+            default_value = ".botlint-baseline.json"
+        )]
+        output: PathBuf,
     },
     /// Manage the RustSec advisory database used to audit Cargo.lock files
     Db {
@@ -195,43 +231,33 @@ pub fn run(cli: Cli) -> Result<i32> {
                 }
             };
         }
+        Some(Command::Baseline { scan, output }) => {
+            let report = scan_with(scan, None)?;
+            for e in &report.errors {
+                eprintln!("botlint: error: {e}");
+            }
+            if !report.errors.is_empty() {
+                eprintln!("botlint: error: the baseline was not written: the scan was incomplete");
+                return Ok(EXIT_ERROR);
+            }
+            for w in &report.warnings {
+                eprintln!("botlint: warning: {w}");
+            }
+            let baseline = Baseline::from_findings(&report.findings);
+            std::fs::write(output, baseline.to_json())
+                .with_context(|| format!("cannot write {}", output.display()))?;
+            eprintln!(
+                "botlint: wrote {} findings ({} fingerprints) to {}",
+                report.findings.len(),
+                baseline.findings.len(),
+                output.display()
+            );
+            return Ok(EXIT_CLEAN);
+        }
         None => {}
     }
-    let paths = if cli.paths.is_empty() {
-        vec![PathBuf::from(".")]
-    } else {
-        cli.paths.clone()
-    };
-    let config = match &cli.config {
-        Some(p) => Config::load(p)?,
-        None => Config::discover(&paths[0])?,
-    };
-    for o in &cli.only {
-        anyhow::ensure!(
-            rules::find(o).is_some(),
-            "--only: unknown rule id {o:?} (see `botlint rules`)"
-        );
-    }
-    let opts = ScanOptions {
-        paths,
-        config,
-        only: cli.only.clone(),
-        force_exclude: cli.force_exclude,
-        no_ignore: cli.no_ignore,
-
-        threads: cli.threads.unwrap_or(0),
-        audit: crate::repo::audit::AuditOptions {
-            db: cli.db.clone(),
-            require_db: cli.require_db,
-        },
-    };
-    if let Some(n) = cli.threads {
-        // Ignore the error if a pool already exists (tests call run twice).
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
-    let report = scan::run(&opts)?;
+    let baseline = cli.baseline.as_deref().map(Baseline::load).transpose()?;
+    let report = scan_with(&cli.scan, baseline.as_ref())?;
     let to_terminal = cli.output.is_none() && std::io::stdout().is_terminal();
     let color = match cli.color {
         Color::Always => true,
@@ -259,6 +285,31 @@ pub fn run(cli: Cli) -> Result<i32> {
             })?;
         }
     }
+    if let Some(path) = &cli.sarif_file {
+        let file = std::fs::File::create(path)
+            .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut w = std::io::BufWriter::new(file);
+        emit(&mut w, |out| {
+            report::write(Format::Sarif, &report, &ropts, out)
+        })?;
+    }
+    let summary_path = cli.summary.clone().or_else(|| {
+        (cli.format == Format::Github)
+            .then(|| std::env::var_os("GITHUB_STEP_SUMMARY"))
+            .flatten()
+            .filter(|v| !v.is_empty())
+            .map(PathBuf::from)
+    });
+    if let Some(path) = summary_path {
+        let env = |k: &str| std::env::var(k).ok().filter(|v| !v.is_empty());
+        let text = report::github::summary(&report, &env);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .with_context(|| format!("cannot write the summary to {}", path.display()))?;
+    }
     if !report.errors.is_empty() {
         return Ok(EXIT_ERROR);
     }
@@ -267,6 +318,49 @@ pub fn run(cli: Cli) -> Result<i32> {
         return Ok(EXIT_FINDINGS);
     }
     Ok(EXIT_CLEAN)
+}
+
+/// Load the config, check `--only`, scan, and apply the baseline.
+fn scan_with(args: &ScanArgs, baseline: Option<&Baseline>) -> Result<scan::ScanReport> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        args.paths.clone()
+    };
+    let config = match &args.config {
+        Some(p) => Config::load(p)?,
+        None => Config::discover(&paths[0])?,
+    };
+    for o in &args.only {
+        anyhow::ensure!(
+            rules::find(o).is_some(),
+            "--only: unknown rule id {o:?} (see `botlint rules`)"
+        );
+    }
+    let opts = ScanOptions {
+        paths,
+        config,
+        only: args.only.clone(),
+        force_exclude: args.force_exclude,
+        no_ignore: args.no_ignore,
+        threads: args.threads.unwrap_or(0),
+
+        audit: crate::repo::audit::AuditOptions {
+            db: args.db.clone(),
+            require_db: args.require_db,
+        },
+    };
+    if let Some(n) = args.threads {
+        // Ignore the error if a pool already exists (tests call run twice).
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build_global();
+    }
+    let mut report = scan::run(&opts)?;
+    if let Some(b) = baseline {
+        report.baselined = Some(b.filter(&mut report.findings));
+    }
+    Ok(report)
 }
 
 fn list_rules(out: &mut dyn Write) -> std::io::Result<()> {

@@ -4,6 +4,7 @@
 //! `cli` → `scan` → (`secrets`, `repo`, `report`, `suppress`) →
 //! (`classify`, `config`, `finding`, `source`, `walk`, `rules`).
 
+pub mod baseline;
 pub mod checks;
 pub mod classify;
 pub mod cli;

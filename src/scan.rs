@@ -52,6 +52,8 @@ pub struct ScanReport {
     /// of them the code rules parsed (the others the prefilter ruled out).
     pub seen: BTreeMap<&'static str, usize>,
     pub parsed: BTreeMap<&'static str, usize>,
+    /// Findings removed because the baseline lists them (`None`: no baseline).
+    pub baselined: Option<usize>,
 }
 
 /// Everything a per-file pass needs, shared read-only across threads.

@@ -118,21 +118,63 @@ fn config_in_pyproject_is_found_by_walking_up() {
 fn no_format_prints_the_full_secret() {
     let home = common::isolated_home();
     let t = leaky_tree();
-    for fmt in ["text", "json"] {
+    // A second secret in a file with a name that needs escaping, and one in a
+    // place the summary links to.
+    write(
+        t.path(),
+        "odd dir/a,b:c%.py",
+        format!("BYBIT_API_SECRET = \"{SECRET}\"\n").as_bytes(),
+    );
+    let summary = t.path().join("summary.md");
+    let summary_s = summary.to_str().unwrap();
+    let envs = [
+        ("GITHUB_STEP_SUMMARY", summary_s),
+        ("GITHUB_SERVER_URL", "https://github.com"),
+        ("GITHUB_REPOSITORY", "o/r"),
+        ("GITHUB_SHA", "0123abcd"),
+    ];
+    let check = |what: &str, bytes: &[u8]| {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(SECRET), "{what} leaked: {text}");
+        assert!(
+            !text.contains(&SECRET[..8]),
+            "{what} shows more than 4 characters: {text}"
+        );
+        assert!(
+            text.contains("Zq3k"),
+            "{what}: the redacted prefix is shown"
+        );
+    };
+    for fmt in ["text", "json", "sarif", "github"] {
         for extra in [&[][..], &["-v"][..], &["--color", "always"][..]] {
-            let mut args = vec![".", "--format", fmt];
+            let mut args = vec![".", "--format", fmt, "--sarif-file", "side.sarif"];
             args.extend_from_slice(extra);
-            let out = common::botlint(t.path(), home.path(), &args);
+            let _ = fs::remove_file(&summary);
+            let out = common::botlint_env(t.path(), home.path(), &args, &envs);
+            assert_eq!(code(&out), 1, "{fmt}: {out:?}");
             let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
-            let text = String::from_utf8_lossy(&all);
-            assert!(!text.contains(SECRET), "{fmt} {extra:?} leaked: {text}");
-            assert!(
-                !text.contains(&SECRET[..8]),
-                "{fmt} shows more than 4 characters"
+            check(&format!("{fmt} {extra:?}"), &all);
+            check(
+                "--sarif-file",
+                &fs::read(t.path().join("side.sarif")).unwrap(),
             );
-            assert!(text.contains("Zq3k"), "{fmt}: the redacted prefix is shown");
+            fs::remove_file(t.path().join("side.sarif")).unwrap();
+            if fmt == "github" {
+                check("the job summary", &fs::read(&summary).unwrap());
+            } else {
+                assert!(!summary.exists(), "{fmt} wrote a job summary");
+            }
         }
     }
+    let out = common::botlint(t.path(), home.path(), &["baseline", "-o", "base.json"]);
+    assert_eq!(code(&out), 0, "{out:?}");
+    let all = [out.stdout.as_slice(), out.stderr.as_slice()].concat();
+    assert!(!String::from_utf8_lossy(&all).contains(&SECRET[..8]));
+    let base = fs::read_to_string(t.path().join("base.json")).unwrap();
+    assert!(
+        !base.contains(&SECRET[..5]),
+        "the baseline holds secret text: {base}"
+    );
 }
 
 #[test]

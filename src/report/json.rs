@@ -7,6 +7,7 @@
 //!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0,
 //!                "parse_errors": 1, "seen": { "python": 40, "javascript": 3 },
 //!                "parsed": { "python": 12, "javascript": 1 } },
+//!   (plus "baselined": N in the summary when run with --baseline)
 //!   "findings": [ { "rule": "hardcoded-secret", "sub_id": "binance-api-key",
 //!                   "severity": "error", "path": "bot.py",
 //!                   "span": { "start_line": 3, "start_col": 11, "end_line": 3, "end_col": 75 },
@@ -61,6 +62,9 @@ struct Summary<'a> {
     /// Source files per language, and how many of them the code rules parsed.
     seen: &'a std::collections::BTreeMap<&'static str, usize>,
     parsed: &'a std::collections::BTreeMap<&'static str, usize>,
+    /// Findings the `--baseline` file covered (absent without a baseline).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    baselined: Option<usize>,
 }
 
 pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
@@ -82,6 +86,7 @@ pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
             parse_errors: report.parse_errors.len(),
             seen: &report.seen,
             parsed: &report.parsed,
+            baselined: report.baselined,
         },
         findings: &report.findings,
         skipped: &report.skipped,

@@ -1,7 +1,9 @@
 //! Output formats. Each reads the finished [`ScanReport`]; none sees a secret
 //! (findings are redacted when they are made).
 
+pub mod github;
 mod json;
+pub mod sarif;
 mod text;
 
 use crate::scan::ScanReport;
@@ -13,6 +15,11 @@ pub enum Format {
     Text,
     /// a versioned JSON document (see README, "JSON output")
     Json,
+    /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers
+    Sarif,
+    /// GitHub Actions annotations (workflow commands); with $GITHUB_STEP_SUMMARY set,
+    /// also a markdown job summary
+    Github,
 }
 
 pub struct ReportOptions {
@@ -30,5 +37,7 @@ pub fn write(
     match format {
         Format::Text => text::write(report, opts, out),
         Format::Json => json::write(report, out),
+        Format::Sarif => sarif::write(report, out),
+        Format::Github => github::write(report, out),
     }
 }

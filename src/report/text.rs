@@ -102,5 +102,8 @@ pub fn write(
     if report.suppressed > 0 {
         line.push_str(&format!("; {} suppressed inline", report.suppressed));
     }
+    if let Some(b) = report.baselined {
+        line.push_str(&format!("; {b} in the baseline"));
+    }
     writeln!(out, "{line}")
 }

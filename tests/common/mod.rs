@@ -16,7 +16,23 @@ pub fn isolated_home() -> tempfile::TempDir {
 }
 
 pub fn botlint(cwd: &Path, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_botlint"))
+    botlint_env(cwd, home, args, &[])
+}
+
+/// [`botlint`] with extra environment variables (the GitHub Actions ones are
+/// removed unless given here, so a run inside CI behaves like one outside).
+pub fn botlint_env(cwd: &Path, home: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_botlint"));
+    for k in [
+        "GITHUB_STEP_SUMMARY",
+        "GITHUB_SERVER_URL",
+        "GITHUB_REPOSITORY",
+        "GITHUB_SHA",
+        "GITHUB_ACTIONS",
+    ] {
+        cmd.env_remove(k);
+    }
+    cmd.envs(envs.iter().copied())
         .args(args)
         .current_dir(cwd)
         .env("HOME", home)
