@@ -45,6 +45,23 @@ pub struct ScanReport {
     /// Source files with syntax errors (code rules saw only the parts that
     /// parsed) or that were not parsed at all (nested too deeply).
     pub parse_errors: Vec<Skipped>,
+    /// Per language: source files seen, and how many the prefilter let through
+    /// to the parser.
+    pub code_files: std::collections::BTreeMap<&'static str, CodeFiles>,
+}
+
+/// Source files of one language: seen, and parsed for the code rules.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+pub struct CodeFiles {
+    pub seen: usize,
+    pub parsed: usize,
+}
+
+/// What the code-rule pass did with one file.
+#[derive(Debug, Clone, Copy)]
+struct CodeStat {
+    lang: &'static str,
+    parsed: bool,
 }
 
 /// Everything a per-file pass needs, shared read-only across threads.
@@ -54,6 +71,8 @@ struct Ctx<'a> {
     only: &'a [String],
     /// Keywords that make a Python file worth parsing (from the rule data).
     py_prefilter: &'a aho_corasick::AhoCorasick,
+    /// The same for Rust.
+    rs_prefilter: &'a RustPrefilter,
     /// Is any code rule on?
     code_rules: bool,
 }
@@ -72,7 +91,7 @@ impl Ctx<'_> {
 }
 
 enum FileOutcome {
-    Scanned(Vec<Finding>, usize, Option<Skipped>),
+    Scanned(Vec<Finding>, usize, Option<Skipped>, Option<CodeStat>),
     /// Passed over on purpose (too large, binary, not a regular file).
     Skipped(Skipped),
     /// Could not be read: the scan is incomplete.
@@ -103,11 +122,13 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         },
     );
     let py_prefilter = python_prefilter();
+    let rs_prefilter = rust_prefilter();
     let mut ctx = Ctx {
         config: &opts.config,
         engine: &engine,
         only: &opts.only,
         py_prefilter: &py_prefilter,
+        rs_prefilter: &rs_prefilter,
         code_rules: false,
     };
     ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
@@ -137,8 +158,13 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     );
     for o in outcomes {
         match o {
-            FileOutcome::Scanned(mut f, suppressed, parse) => {
+            FileOutcome::Scanned(mut f, suppressed, parse, stat) => {
                 report.files_scanned += 1;
+                if let Some(st) = stat {
+                    let e = report.code_files.entry(st.lang).or_default();
+                    e.seen += 1;
+                    e.parsed += usize::from(st.parsed);
+                }
                 report.suppressed += suppressed;
                 report.findings.append(&mut f);
                 report.parse_errors.extend(parse);
@@ -168,7 +194,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
                 display: f.display.clone(),
                 explicit: true,
             };
-            if let FileOutcome::Scanned(mut more, s, _) = scan_candidate(&c, &ctx) {
+            if let FileOutcome::Scanned(mut more, s, _, _) = scan_candidate(&c, &ctx) {
                 report.files_scanned += 1;
                 report.suppressed += s;
                 report.findings.append(&mut more);
@@ -301,8 +327,8 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
     }
     let kind = classify(&c.path, &bytes[..bytes.len().min(256)]);
     let src = SourceFile::new(c.display.clone(), bytes);
-    let (findings, suppressed, parse) = scan_source(&src, kind, ctx);
-    FileOutcome::Scanned(findings, suppressed, parse)
+    let (findings, suppressed, parse, stat) = scan_source(&src, kind, ctx);
+    FileOutcome::Scanned(findings, suppressed, parse, stat)
 }
 
 /// Run every per-file rule on one file; returns findings, how many were
@@ -311,7 +337,7 @@ fn scan_source(
     src: &SourceFile,
     kind: Kind,
     ctx: &Ctx<'_>,
-) -> (Vec<Finding>, usize, Option<Skipped>) {
+) -> (Vec<Finding>, usize, Option<Skipped>, Option<CodeStat>) {
     let mut raws: Vec<RawFinding> = Vec::new();
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
     let secret_sev = ctx.severity("hardcoded-secret");
@@ -353,10 +379,28 @@ fn scan_source(
             });
         }
     }
-    let parse_note = if kind == Kind::Source(Lang::Python) {
-        python_rules(src, ctx, &mut raws)
-    } else {
-        None
+    let (parse_note, stat) = match kind {
+        Kind::Source(Lang::Python) => {
+            let (note, parsed) = python_rules(src, ctx, &mut raws);
+            (
+                note,
+                Some(CodeStat {
+                    lang: "python",
+                    parsed,
+                }),
+            )
+        }
+        Kind::Source(Lang::Rust) => {
+            let (note, parsed) = rust_rules(src, ctx, &mut raws);
+            (
+                note,
+                Some(CodeStat {
+                    lang: "rust",
+                    parsed,
+                }),
+            )
+        }
+        _ => (None, None),
     };
     secret_ranges.sort_unstable();
     let mut out = Vec::with_capacity(raws.len());
@@ -370,23 +414,22 @@ fn scan_source(
             out.push(f);
         }
     }
-    (out, suppressed, parse_note)
+    (out, suppressed, parse_note, stat)
 }
 
-/// The Python code rules: prefilter, parse, facts, checks.
-fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> Option<Skipped> {
+/// The Python code rules: prefilter, parse, facts, checks. Returns a note
+/// when the file did not parse cleanly, and whether it was parsed at all.
+fn python_rules(
+    src: &SourceFile,
+    ctx: &Ctx<'_>,
+    raws: &mut Vec<RawFinding>,
+) -> (Option<Skipped>, bool) {
     use crate::lang::python;
     if !ctx.code_rules || !ctx.py_prefilter.is_match(&src.bytes) {
-        return None;
+        return (None, false);
     }
-    let note = |reason: String| {
-        Some(Skipped {
-            path: src.rel_path.clone(),
-            reason,
-        })
-    };
     if let Some(reason) = python::too_deep(&src.bytes) {
-        return note(reason);
+        return (note(src, reason), false);
     }
     let text = src.text();
     let (clients, sinks) = match (
@@ -394,7 +437,7 @@ fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> 
         rules::log_sinks().lang("python"),
     ) {
         (Some(c), Some(s)) => (c, s),
-        _ => return None,
+        _ => return (None, false),
     };
     let extracted = python::extract(&text, sinks);
     let input = CheckInput {
@@ -403,7 +446,35 @@ fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> 
         sinks,
         names: rules::sensitive_names(),
     };
-    for hit in checks::run(&input, |r| ctx.severity(r).is_some()) {
+    push_hits(&input, ctx, raws);
+    let n = extracted.syntax_error.and_then(|e| {
+        let line = src.line_index(e.offset.min(src.bytes.len())) + 1;
+        let more = if e.count > 1 {
+            format!(" (and {} more)", e.count - 1)
+        } else {
+            String::new()
+        };
+        note(
+            src,
+            format!(
+                "syntax error at line {line}: {}{more}; code rules checked the parts that parsed",
+                e.message
+            ),
+        )
+    });
+    (n, true)
+}
+
+fn note(src: &SourceFile, reason: String) -> Option<Skipped> {
+    Some(Skipped {
+        path: src.rel_path.clone(),
+        reason,
+    })
+}
+
+/// Run the code rules on a file's facts and turn their hits into raw findings.
+fn push_hits(input: &CheckInput<'_>, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) {
+    for hit in checks::run(input, |r| ctx.severity(r).is_some()) {
         let Some(sev) = ctx.severity(hit.rule) else {
             continue;
         };
@@ -423,18 +494,84 @@ fn python_rules(src: &SourceFile, ctx: &Ctx<'_>, raws: &mut Vec<RawFinding>) -> 
             secret_hash: None,
         });
     }
-    extracted.syntax_error.and_then(|e| {
-        let line = src.line_index(e.offset.min(src.bytes.len())) + 1;
-        let more = if e.count > 1 {
-            format!(" (and {} more)", e.count - 1)
-        } else {
-            String::new()
-        };
-        note(format!(
-            "syntax error at line {line}: {}{more}; code rules checked the parts that parsed",
-            e.message
-        ))
-    })
+}
+
+/// When a Rust file is worth parsing: it names a client crate, a TLS knob or
+/// a URL scheme (`net`), or it has a log macro or a `Debug` derive (`log`)
+/// and a secret-like word (`secret`). All words come from the rule data.
+struct RustPrefilter {
+    net: aho_corasick::AhoCorasick,
+    log: aho_corasick::AhoCorasick,
+    secret: aho_corasick::AhoCorasick,
+}
+
+impl RustPrefilter {
+    fn wants(&self, bytes: &[u8]) -> bool {
+        self.net.is_match(bytes) || (self.log.is_match(bytes) && self.secret.is_match(bytes))
+    }
+}
+
+fn rust_prefilter() -> RustPrefilter {
+    let mut net: Vec<String> = Vec::new();
+    if let Some(rs) = rules::http_clients().lang("rust") {
+        net.extend(rs.prefilter.keywords.iter().cloned());
+    }
+    let mut log: Vec<String> = vec!["Debug".into()];
+    if let Some(rs) = rules::log_sinks().lang("rust") {
+        for c in &rs.calls {
+            log.push(format!("{}!", c.rsplit('.').next().unwrap_or(c)));
+        }
+    }
+    log.sort();
+    log.dedup();
+    let secret = rules::sensitive_names().prefilter_words();
+    RustPrefilter {
+        net: aho_corasick::AhoCorasick::new(&net).expect("prefilter keywords"),
+        log: aho_corasick::AhoCorasick::new(&log).expect("prefilter keywords"),
+        secret: aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&secret)
+            .expect("prefilter keywords"),
+    }
+}
+
+/// The Rust code rules: prefilter, parse (syn), facts, checks.
+fn rust_rules(
+    src: &SourceFile,
+    ctx: &Ctx<'_>,
+    raws: &mut Vec<RawFinding>,
+) -> (Option<Skipped>, bool) {
+    use crate::lang::rust;
+    if !ctx.code_rules || !ctx.rs_prefilter.wants(&src.bytes) {
+        return (None, false);
+    }
+    if let Some(reason) = rust::too_deep(&src.bytes) {
+        return (note(src, reason), false);
+    }
+    let (clients, sinks) = match (
+        rules::http_clients().lang("rust"),
+        rules::log_sinks().lang("rust"),
+    ) {
+        (Some(c), Some(s)) => (c, s),
+        _ => return (None, false),
+    };
+    let text = src.text();
+    let extracted = rust::extract(&text, sinks);
+    let input = CheckInput {
+        facts: &extracted.facts,
+        clients,
+        sinks,
+        names: rules::sensitive_names(),
+    };
+    push_hits(&input, ctx, raws);
+    let n = extracted.syntax_error.and_then(|(offset, message)| {
+        let line = src.line_index(offset.min(src.bytes.len())) + 1;
+        note(
+            src,
+            format!("syntax error at line {line}: {message}; code rules did not run"),
+        )
+    });
+    (n, true)
 }
 
 fn first_line(text: &str) -> String {

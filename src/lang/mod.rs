@@ -3,3 +3,4 @@
 
 pub mod facts;
 pub mod python;
+pub mod rust;

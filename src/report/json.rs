@@ -5,7 +5,9 @@
 //!   "tool": { "name": "botlint", "version": "0.1.0" },
 //!   "summary": { "files_scanned": 12, "files_skipped": 1, "findings": 2,
 //!                "errors": 1, "warnings": 1, "notes": 0, "suppressed": 0,
-//!                "parse_errors": 1 },
+//!                "parse_errors": 1,
+//!                "code_files": { "python": { "seen": 10, "parsed": 4 },
+//!                                "rust": { "seen": 2, "parsed": 1 } } },
 //!   "findings": [ { "rule": "hardcoded-secret", "sub_id": "binance-api-key",
 //!                   "severity": "error", "path": "bot.py",
 //!                   "span": { "start_line": 3, "start_col": 11, "end_line": 3, "end_col": 75 },
@@ -17,7 +19,9 @@
 //! ```
 //! `parse_errors` lists source files the code rules could not fully parse: a
 //! syntax error (facts came from the parts that parsed) or nesting too deep to
-//! parse at all. `summary.parse_errors` counts them.
+//! parse at all. `summary.parse_errors` counts them. `summary.code_files`
+//! counts, per language, the source files seen and those the prefilter let
+//! through to the parser (the others cannot hold a code-rule finding).
 
 use crate::finding::{Finding, Severity};
 use crate::scan::ScanReport;
@@ -31,7 +35,7 @@ pub const JSON_VERSION: u32 = 1;
 struct Doc<'a> {
     version: u32,
     tool: Tool,
-    summary: Summary,
+    summary: Summary<'a>,
     findings: &'a [Finding],
     skipped: &'a [Skipped],
     parse_errors: &'a [Skipped],
@@ -46,7 +50,7 @@ struct Tool {
 }
 
 #[derive(Serialize)]
-struct Summary {
+struct Summary<'a> {
     files_scanned: usize,
     files_skipped: usize,
     findings: usize,
@@ -55,6 +59,8 @@ struct Summary {
     notes: usize,
     suppressed: usize,
     parse_errors: usize,
+    /// Per language: source files seen and parsed for the code rules.
+    code_files: &'a std::collections::BTreeMap<&'static str, crate::scan::CodeFiles>,
 }
 
 pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
@@ -74,6 +80,7 @@ pub fn write(report: &ScanReport, out: &mut dyn Write) -> std::io::Result<()> {
             notes: count(Severity::Note),
             suppressed: report.suppressed,
             parse_errors: report.parse_errors.len(),
+            code_files: &report.code_files,
         },
         findings: &report.findings,
         skipped: &report.skipped,
