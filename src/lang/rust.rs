@@ -22,6 +22,9 @@ use syn::{Expr, Lit};
 pub const MAX_NESTING: usize = 256;
 /// Longer runs of prefix operators (`!!!!x`, `&&&&x`, `- - - x`) are not parsed.
 pub const MAX_PREFIX_RUN: usize = 256;
+/// Expressions with more operators and dots than this between two `;`, `,`,
+/// `{` or `}` are not parsed: syn builds (and drops) them as nested trees.
+pub const MAX_EXPR_OPERATORS: usize = 4096;
 /// How deep `CallValue`s nest in argument values.
 const MAX_VALUE_DEPTH: u32 = 2;
 
@@ -38,6 +41,7 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
     let mut i = 0;
     let mut depth = 0usize;
     let mut prefix_run = 0usize;
+    let mut operators = 0usize;
     while i < n {
         let b = src[i];
         match b {
@@ -130,6 +134,18 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                 }
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+        match b {
+            b';' | b',' | b'{' | b'}' => operators = 0,
+            b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => {
+                operators += 1;
+                if operators > MAX_EXPR_OPERATORS {
+                    return Some(format!(
+                        "an expression with more than {MAX_EXPR_OPERATORS} operators (not parsed)"
+                    ));
+                }
+            }
             _ => {}
         }
         match b {
