@@ -65,6 +65,8 @@ struct Ctx<'a> {
     py_prefilter: &'a aho_corasick::AhoCorasick,
     /// The same for JavaScript/TypeScript.
     js_prefilter: &'a aho_corasick::AhoCorasick,
+    /// The same for Rust (client words, or a log macro or Debug derive plus a secret-like word).
+    rs_prefilter: &'a RustPrefilter,
     /// Is any code rule on?
     code_rules: bool,
 }
@@ -120,12 +122,14 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     }
     let py_prefilter = code_prefilter("python");
     let js_prefilter = code_prefilter("javascript");
+    let rs_prefilter = rust_prefilter();
     let mut ctx = Ctx {
         config: &opts.config,
         engine: &engine,
         only: &opts.only,
         py_prefilter: &py_prefilter,
         js_prefilter: &js_prefilter,
+        rs_prefilter: &rs_prefilter,
         code_rules: false,
     };
     ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
@@ -391,7 +395,7 @@ fn scan_source(
     // Code rules first: whether the secret engine must run depends on their findings.
     let mut counted = Parsed::default();
     let parse_note = match kind {
-        Kind::Source(lang @ (Lang::Python | Lang::JavaScript)) => {
+        Kind::Source(lang @ (Lang::Python | Lang::JavaScript | Lang::Rust)) => {
             let (note, parsed) = code_rules(src, lang, ctx, &mut raws);
             counted = Parsed {
                 lang: Some(lang_key(lang)),
@@ -481,25 +485,65 @@ struct Parsed {
 fn lang_key(lang: Lang) -> &'static str {
     match lang {
         Lang::JavaScript => "javascript",
+        Lang::Rust => "rust",
         _ => "python",
     }
 }
 
 /// The code rules of one language: prefilter, parse, facts, checks. Returns
 /// a note when the file could not be parsed cleanly, and whether it was parsed.
+/// When a Rust file is worth parsing: it names a client crate, a TLS knob or
+/// a URL scheme (`net`), or it has a log macro or a `Debug` derive (`log`)
+/// and a secret-like word (`secret`). All words come from the rule data.
+struct RustPrefilter {
+    net: aho_corasick::AhoCorasick,
+    log: aho_corasick::AhoCorasick,
+    secret: aho_corasick::AhoCorasick,
+}
+
+impl RustPrefilter {
+    fn wants(&self, bytes: &[u8]) -> bool {
+        self.net.is_match(bytes) || (self.log.is_match(bytes) && self.secret.is_match(bytes))
+    }
+}
+
+fn rust_prefilter() -> RustPrefilter {
+    let mut net: Vec<String> = Vec::new();
+    if let Some(rs) = rules::http_clients().lang("rust") {
+        net.extend(rs.prefilter.keywords.iter().cloned());
+    }
+    let mut log: Vec<String> = vec!["Debug".into()];
+    if let Some(rs) = rules::log_sinks().lang("rust") {
+        for c in &rs.calls {
+            log.push(format!("{}!", c.rsplit('.').next().unwrap_or(c)));
+        }
+    }
+    log.sort();
+    log.dedup();
+    let secret = rules::sensitive_names().prefilter_words();
+    RustPrefilter {
+        net: aho_corasick::AhoCorasick::new(&net).expect("prefilter keywords"),
+        log: aho_corasick::AhoCorasick::new(&log).expect("prefilter keywords"),
+        secret: aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&secret)
+            .expect("prefilter keywords"),
+    }
+}
+
 fn code_rules(
     src: &SourceFile,
     lang: Lang,
     ctx: &Ctx<'_>,
     raws: &mut Vec<RawFinding>,
 ) -> (Option<Skipped>, bool) {
-    use crate::lang::{js, python};
-    let prefilter = if lang == Lang::JavaScript {
-        ctx.js_prefilter
-    } else {
-        ctx.py_prefilter
+    use crate::lang::{js, python, rust};
+    let wanted = match lang {
+        Lang::JavaScript => ctx.js_prefilter.is_match(&src.bytes),
+        Lang::Rust => ctx.rs_prefilter.wants(&src.bytes),
+        _ => ctx.py_prefilter.is_match(&src.bytes),
     };
-    if !ctx.code_rules || !prefilter.is_match(&src.bytes) {
+    if !ctx.code_rules || !wanted {
         return (None, false);
     }
     let note = |reason: String| {
@@ -508,10 +552,10 @@ fn code_rules(
             reason,
         })
     };
-    let too_deep = if lang == Lang::JavaScript {
-        js::too_deep(&src.bytes)
-    } else {
-        python::too_deep(&src.bytes)
+    let too_deep = match lang {
+        Lang::JavaScript => js::too_deep(&src.bytes),
+        Lang::Rust => rust::too_deep(&src.bytes),
+        _ => python::too_deep(&src.bytes),
     };
     if let Some(reason) = too_deep {
         return (note(reason), false);
@@ -525,12 +569,27 @@ fn code_rules(
         (Some(c), Some(s)) => (c, s),
         _ => return (None, false),
     };
-    let (facts, syntax_error) = if lang == Lang::JavaScript {
-        let x = js::extract(&text, &src.rel_path, sinks);
-        (x.facts, x.syntax_error)
-    } else {
-        let x = python::extract(&text, sinks);
-        (x.facts, x.syntax_error)
+    // Python and JS recover from syntax errors; syn gives no partial tree.
+    let (facts, syntax_error, partial) = match lang {
+        Lang::JavaScript => {
+            let x = js::extract(&text, &src.rel_path, sinks);
+            (x.facts, x.syntax_error, true)
+        }
+        Lang::Rust => {
+            let x = rust::extract(&text, sinks);
+            let err = x
+                .syntax_error
+                .map(|(offset, message)| python::SyntaxErrorInfo {
+                    offset,
+                    message,
+                    count: 1,
+                });
+            (x.facts, err, false)
+        }
+        _ => {
+            let x = python::extract(&text, sinks);
+            (x.facts, x.syntax_error, true)
+        }
     };
     let extracted = python::Extracted {
         facts,
@@ -569,8 +628,13 @@ fn code_rules(
         } else {
             String::new()
         };
+        let what = if partial {
+            "code rules checked the parts that parsed"
+        } else {
+            "code rules did not run"
+        };
         note(format!(
-            "syntax error at line {line}: {}{more}; code rules checked the parts that parsed",
+            "syntax error at line {line}: {}{more}; {what}",
             e.message
         ))
     });

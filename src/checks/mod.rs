@@ -1,6 +1,7 @@
 //! Code rules. Each reads [`Facts`] and the rule data in `rules/`; none knows
 //! a parser, so a rule is written once for every language front end.
 
+pub mod debug_derive;
 pub mod secret_log;
 pub mod timeout;
 pub mod tls;
@@ -31,7 +32,7 @@ pub struct Hit {
 }
 
 impl Hit {
-    fn new(rule: &'static str, span: ByteSpan, message: String) -> Hit {
+    pub(crate) fn new(rule: &'static str, span: ByteSpan, message: String) -> Hit {
         Hit {
             rule,
             span,
@@ -49,6 +50,7 @@ pub const CODE_RULES: &[&str] = &[
     secret_log::RULE,
     url::SECRET_IN_URL,
     url::PLAINTEXT,
+    debug_derive::RULE,
 ];
 
 /// Run every enabled code rule.
@@ -68,6 +70,9 @@ pub fn run(input: &CheckInput<'_>, enabled: impl Fn(&str) -> bool) -> Vec<Hit> {
     }
     if enabled(url::PLAINTEXT) {
         out.extend(url::check_plaintext(input));
+    }
+    if enabled(debug_derive::RULE) {
+        out.extend(debug_derive::check(input));
     }
     dedupe_nested(out)
 }

@@ -12,6 +12,13 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
             if !n.through.iter().all(|w| passes(input, w)) {
                 continue;
             }
+            // A secrecy type prints `[REDACTED]` unless a method exposes it.
+            let redacting =
+                n.ty.as_deref()
+                    .is_some_and(|t| input.sinks.is_redacting_type(t));
+            if redacting && !n.through.iter().any(|w| w.starts_with('.')) {
+                continue;
+            }
             if let Some(what) = leak(input, n) {
                 out.push(Hit {
                     rule: RULE,

@@ -96,7 +96,10 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
 }
 
 fn given_timeout<'a>(call: &'a Call, c: &Client) -> Option<(String, &'a Value, (usize, usize))> {
-    if let Some(k) = call.kwarg(&c.timeout_param) {
+    if let Some(k) = std::iter::once(&c.timeout_param)
+        .chain(&c.timeout_aliases)
+        .find_map(|p| call.kwarg(p))
+    {
         return Some((k.name.clone(), &k.value, k.span));
     }
     let pos = c.timeout_position?;
@@ -111,7 +114,7 @@ fn all_none(args: &[Value], call: &Call, empty_ok: bool) -> bool {
     }
     let mut given = args
         .iter()
-        .chain(call.kwargs.iter().map(|k| &k.value))
+        .chain(call.settings().map(|k| &k.value))
         .peekable();
     if given.peek().is_none() {
         return empty_ok;

@@ -54,7 +54,19 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                 ));
             }
         }
-        for k in &call.kwargs {
+        for k in call.settings() {
+            if tls.custom_verifier_methods.contains(&k.name) && !known_verifier(input, &k.value) {
+                let mut h = Hit::new(
+                    RULE,
+                    k.span,
+                    format!(
+                        "`{}` installs a custom certificate verifier: check that it verifies the chain and the host name",
+                        k.name
+                    ),
+                );
+                h.max_severity = Some(Severity::Warning);
+                out.push(h);
+            }
             for u in &tls.unsafe_kwargs {
                 if k.name == u.name && k.value.matches_any(&u.values) {
                     out.push(Hit::new(
@@ -68,6 +80,24 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                     ));
                 }
             }
+        }
+    }
+    for f in &facts.impl_fns {
+        let accepts_all = tls
+            .accept_all_impls
+            .iter()
+            .any(|a| a.method == f.method && path_matches(&a.interface, &f.interface));
+        if accepts_all && f.always_ok {
+            out.push(Hit::new(
+                RULE,
+                f.span,
+                format!(
+                    "`{}::{}` for `{}` accepts every certificate: it returns success without checking anything",
+                    crate::lang::facts::last_segment(&f.interface),
+                    f.method,
+                    f.self_ty
+                ),
+            ));
         }
     }
     for r in &facts.refs {
@@ -95,6 +125,22 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
         }
     }
     out
+}
+
+/// A verifier known to verify (platform verifier, webpki), or one defined in
+/// this file (its implementation is checked on its own).
+fn known_verifier(input: &CheckInput<'_>, v: &crate::lang::facts::Value) -> bool {
+    let tls = &input.clients.tls;
+    v.mentions().iter().any(|m| {
+        tls.verifying_verifiers
+            .iter()
+            .any(|k| m.contains(k.as_str()))
+            || input
+                .facts
+                .impl_fns
+                .iter()
+                .any(|f| f.self_ty == crate::lang::facts::last_segment(m))
+    })
 }
 
 /// `verify=False` and friends on a known client call, a session method, or a

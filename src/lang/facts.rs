@@ -25,6 +25,10 @@ pub struct Facts {
     /// Strings built from literal text and names (f-strings, `%`, `.format()`,
     /// `+`), wherever they appear.
     pub templates: Vec<Template>,
+    /// Record types (Rust structs) and whether their printed form is derived.
+    pub records: Vec<Record>,
+    /// Methods implementing an interface (a Rust trait impl's functions).
+    pub impl_fns: Vec<ImplFn>,
 }
 
 /// The value of an argument or the right-hand side of an assignment.
@@ -76,6 +80,33 @@ impl Value {
     /// Does the value match one of the data spellings?
     pub fn matches_any(&self, spellings: &[String]) -> bool {
         self.spelling().is_some_and(|s| spellings.contains(&s))
+    }
+
+    /// Every name and callee the value mentions, nested calls included.
+    pub fn mentions(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        fn walk<'a>(v: &'a Value, out: &mut Vec<&'a str>) {
+            match &v.kind {
+                ValueKind::Name { path, .. } => out.push(path),
+                ValueKind::Call(c) => {
+                    out.push(&c.callee);
+                    for a in &c.args {
+                        walk(a, out);
+                    }
+                    for k in &c.kwargs {
+                        walk(&k.value, out);
+                    }
+                }
+                ValueKind::Dict(entries) => {
+                    for (_, v) in entries {
+                        walk(v, out);
+                    }
+                }
+                _ => {}
+            }
+        }
+        walk(self, &mut out);
+        out
     }
 
     pub fn is_literal(&self) -> bool {
@@ -143,11 +174,26 @@ pub struct Call {
     pub star_kwargs: bool,
     /// For a method call, how its receiver was constructed.
     pub receiver: Option<Rc<Ctor>>,
+    /// Builder chains: the methods called on this call's result, in order,
+    /// each as a named setting with its first argument as the value
+    /// (`Client::builder().timeout(t).build()` → `timeout = t`, `build`).
+    /// Front ends with keyword arguments leave it empty.
+    pub chain: Vec<Kwarg>,
 }
 
 impl Call {
+    /// A named setting: a keyword argument, or a method called on the
+    /// call's result in a builder chain.
     pub fn kwarg(&self, name: &str) -> Option<&Kwarg> {
-        self.kwargs.iter().find(|k| k.name == name)
+        self.kwargs
+            .iter()
+            .chain(&self.chain)
+            .find(|k| k.name == name)
+    }
+
+    /// Keyword arguments and builder-chain settings.
+    pub fn settings(&self) -> impl Iterator<Item = &Kwarg> {
+        self.kwargs.iter().chain(&self.chain)
     }
 
     /// The last segment of the callee (the method or function name).
@@ -200,8 +246,12 @@ pub struct NameRef {
     pub resolved: Option<String>,
     pub span: ByteSpan,
     /// Calls the name is an argument of, innermost first, by callee (`len`,
-    /// `mask`), plus `[:]` for a slice and `.method` for a method called on it.
+    /// `mask`), plus `[:]` for a slice and `.method` for a method called on it,
+    /// and `{:?}` when it is formatted with its debug representation.
     pub through: Vec<String>,
+    /// The name's declared type when the front end knows it (a Rust field,
+    /// parameter or annotated `let`), as written without spaces: `Option<String>`.
+    pub ty: Option<String>,
 }
 
 impl NameRef {
@@ -223,6 +273,43 @@ pub struct LogCall {
 #[derive(Debug, Clone)]
 pub struct Template {
     pub pieces: Vec<Piece>,
+    pub span: ByteSpan,
+}
+
+/// A record type: a struct with named fields (or one tuple field, named
+/// after the struct), and whether its debug/repr form is generated.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub name: String,
+    pub span: ByteSpan,
+    /// Where the generated debug representation is asked for (`Debug` in
+    /// `#[derive(…)]`), when it is.
+    pub auto_repr: Option<ByteSpan>,
+    pub fields: Vec<RecordField>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RecordField {
+    pub name: String,
+    /// As written without spaces: `String`, `Option<String>`, `&'static str`.
+    pub ty: String,
+    /// Left out of the generated representation (`#[debug(skip)]`…).
+    pub hidden: bool,
+    pub span: ByteSpan,
+}
+
+/// A function implementing an interface method (`impl ServerCertVerifier
+/// for X { fn verify_server_cert(…) }`).
+#[derive(Debug, Clone)]
+pub struct ImplFn {
+    /// The interface, resolved through imports when possible (dotted).
+    pub interface: String,
+    /// The implementing type's name (last path segment).
+    pub self_ty: String,
+    pub method: String,
+    /// Returns success on every path without a check that could fail
+    /// (the body's result is `Ok(…)`, with no `?`, `Err`, `if` or `match`).
+    pub always_ok: bool,
     pub span: ByteSpan,
 }
 

@@ -832,6 +832,7 @@ impl<'s> Extractor<'s> {
             resolved,
             span: sp(e.span()),
             through: Vec::new(),
+            ty: None,
         })
     }
 
@@ -1026,6 +1027,7 @@ impl<'s> Extractor<'s> {
                                         resolved: None,
                                         span: v.span,
                                         through: through.clone(),
+                                        ty: None,
                                     });
                                 }
                             }
@@ -1373,6 +1375,7 @@ impl<'s> Extractor<'s> {
             star_args,
             star_kwargs,
             receiver,
+            chain: Vec::new(),
         });
     }
 

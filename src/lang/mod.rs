@@ -4,3 +4,4 @@
 pub mod facts;
 pub mod js;
 pub mod python;
+pub mod rust;

@@ -500,6 +500,7 @@ impl<'s> Extractor<'s> {
             resolved,
             span: span(e),
             through: Vec::new(),
+            ty: None,
         })
     }
 
@@ -760,6 +761,7 @@ impl<'s> Extractor<'s> {
                                 resolved: None,
                                 span: v.span,
                                 through: through.clone(),
+                                ty: None,
                             });
                         }
                     }
@@ -1487,6 +1489,7 @@ impl<'s> Extractor<'s> {
             star_args,
             star_kwargs,
             receiver,
+            chain: Vec::new(),
         });
     }
 }

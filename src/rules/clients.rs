@@ -38,6 +38,9 @@ pub struct Client {
     pub session_methods: Vec<String>,
     #[serde(default)]
     pub timeout_param: String,
+    /// Other settings that also set the overall timeout (ureq 3 `timeout_global`).
+    #[serde(default)]
+    pub timeout_aliases: Vec<String>,
     #[serde(default)]
     pub timeout_position: Option<usize>,
     #[serde(default)]
@@ -84,6 +87,19 @@ pub struct TlsKnobs {
     pub unsafe_kwargs: Vec<UnsafeKwarg>,
     #[serde(default)]
     pub unsafe_dict_entries: Vec<UnsafeDictEntry>,
+    #[serde(default)]
+    pub accept_all_impls: Vec<AcceptAllImpl>,
+    #[serde(default)]
+    pub custom_verifier_methods: Vec<String>,
+    #[serde(default)]
+    pub verifying_verifiers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct AcceptAllImpl {
+    pub interface: String,
+    pub method: String,
 }
 
 #[derive(Debug, Deserialize)]
@@ -218,6 +234,10 @@ pub struct LogSinks {
     pub whole_values: Vec<String>,
     #[serde(default)]
     pub skip_kwargs: Vec<String>,
+    #[serde(default)]
+    pub plain_types: Vec<String>,
+    #[serde(default)]
+    pub redacting_types: Vec<String>,
 }
 
 impl LogSinksFile {
@@ -268,9 +288,47 @@ impl LogSinks {
             .is_some_and(|w| self.receiver_words.iter().any(|r| r == w))
     }
 
+    /// Is `ty` (as written, whitespace-normalised) a type whose printed form
+    /// redacts its content? References, `Option`, `Arc`, `Box` around one count.
+    pub fn is_redacting_type(&self, ty: &str) -> bool {
+        let inner = strip_wrappers(ty);
+        self.redacting_types
+            .iter()
+            .any(|r| r == ty || r == inner || inner.ends_with(&format!("::{r}")))
+    }
+
+    /// Is `ty` a plain type that prints its content (`String`, `&str`, `Vec<u8>`)?
+    pub fn is_plain_type(&self, ty: &str) -> bool {
+        self.plain_types.iter().any(|p| p == ty)
+    }
+
     /// Does a value passed through `wrapper` (a callee, or `.method`) keep the secret?
     pub fn passes_through(&self, wrapper: &str) -> bool {
         self.pass_through.iter().any(|p| p == wrapper)
+    }
+}
+
+/// `&T`, `&mut T`, `Option<T>`, `Arc<T>`, `Box<T>`, `Rc<T>` → `T` (repeatedly).
+pub fn strip_wrappers(ty: &str) -> &str {
+    let mut t = ty.trim();
+    loop {
+        let before = t;
+        t = t.trim_start_matches('&');
+        if let Some(rest) = t.strip_prefix("mut ") {
+            t = rest;
+        }
+        if t.starts_with('\'') {
+            // A lifetime: `&'a T`.
+            t = t.split_once(' ').map_or(t, |(_, r)| r);
+        }
+        for w in ["Option<", "Arc<", "Box<", "Rc<", "std::sync::Arc<"] {
+            if let Some(inner) = t.strip_prefix(w).and_then(|r| r.strip_suffix('>')) {
+                t = inner;
+            }
+        }
+        if t == before {
+            return t;
+        }
     }
 }
 

@@ -44,6 +44,10 @@ const RULE_FILES: &[(&str, &str)] = &[
         include_str!("../../rules/secret-in-log.toml"),
     ),
     (
+        "secret-debug-derive",
+        include_str!("../../rules/secret-debug-derive.toml"),
+    ),
+    (
         "secret-in-url",
         include_str!("../../rules/secret-in-url.toml"),
     ),

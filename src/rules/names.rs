@@ -80,6 +80,20 @@ impl SensitiveNames {
 }
 
 impl SensitiveNames {
+    /// Words whose presence (any case) makes a file worth a closer look for
+    /// secret-like names: the secret words, and each pair written as one
+    /// word and with `_` (`apikey`, `api_key`).
+    pub fn prefilter_words(&self) -> Vec<String> {
+        let mut out: Vec<String> = self.words.iter().cloned().collect();
+        for (a, b) in &self.pairs {
+            out.push(format!("{a}{b}"));
+            out.push(format!("{a}_{b}"));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// Secret-like on the name alone, with no value to look at (a name
     /// reaching a log or a URL): a bare `key`, `token` or `seed` is more often
     /// a dict key, a coin or a random seed, so `needs-value` names do not count.
