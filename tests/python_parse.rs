@@ -50,24 +50,9 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
         "broken.py",
         "import requests\ndef f(:\n    pass\nrequests.get('https://x.io')\n".into(),
     );
-    let out = common::botlint(
-        dir.path(),
-        home.path(),
-        &[".", "--format", "json", "--exit-zero"],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, doc) = common::scan_json(dir.path(), home.path());
     let errs = doc["parse_errors"].as_array().unwrap();
-    let reason = |p: &str| {
-        errs.iter()
-            .find(|e| e["path"] == p)
-            .map(|e| e["reason"].as_str().unwrap().to_string())
-    };
+    let reason = |p: &str| common::parse_error(&doc, p);
     assert!(reason("brackets.py").unwrap().contains("nested deeper"));
     assert!(reason("lists.py").unwrap().contains("nested deeper"));
     assert!(reason("indent.py").unwrap().contains("indented deeper"));

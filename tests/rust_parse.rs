@@ -62,24 +62,9 @@ fn hostile_rust_is_skipped_or_survived_never_a_crash() {
         "broken.rs",
         format!("{head}fn f( {{\n    let c = Client::new();\n}}\n"),
     );
-    let out = common::botlint(
-        dir.path(),
-        home.path(),
-        &[".", "--format", "json", "--exit-zero"],
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (out, doc) = common::scan_json(dir.path(), home.path());
     let errs = doc["parse_errors"].as_array().unwrap();
-    let reason = |p: &str| {
-        errs.iter()
-            .find(|e| e["path"] == p)
-            .map(|e| e["reason"].as_str().unwrap().to_string())
-    };
+    let reason = |p: &str| common::parse_error(&doc, p);
     assert!(reason("parens.rs").unwrap().contains("nested deeper"));
     assert!(reason("blocks.rs").unwrap().contains("nested deeper"));
     assert!(reason("unary.rs").unwrap().contains("operators in a row"));

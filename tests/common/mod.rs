@@ -89,3 +89,26 @@ pub fn findings(json: &[u8]) -> Vec<(String, usize, String)> {
     out.sort();
     out
 }
+
+/// Scan `dir` with `--format json --exit-zero`, assert a clean exit, and return the
+/// output with its parsed document.
+pub fn scan_json(dir: &Path, home: &Path) -> (Output, serde_json::Value) {
+    let out = botlint(dir, home, &[".", "--format", "json", "--exit-zero"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc = serde_json::from_slice(&out.stdout).expect("JSON report");
+    (out, doc)
+}
+
+/// The reason a file is listed under `parse_errors`, if it is.
+pub fn parse_error(doc: &serde_json::Value, path: &str) -> Option<String> {
+    doc["parse_errors"]
+        .as_array()?
+        .iter()
+        .find(|e| e["path"] == path)
+        .map(|e| e["reason"].as_str().unwrap_or_default().to_string())
+}
