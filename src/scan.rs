@@ -61,12 +61,10 @@ struct Ctx<'a> {
     config: &'a Config,
     engine: &'a SecretEngine,
     only: &'a [String],
-    /// Keywords that make a Python file worth parsing (from the rule data).
-    py_prefilter: &'a aho_corasick::AhoCorasick,
-    /// The same for JavaScript/TypeScript.
-    js_prefilter: &'a aho_corasick::AhoCorasick,
-    /// The same for Rust (client words, or a log macro or Debug derive plus a secret-like word).
-    rs_prefilter: &'a RustPrefilter,
+    /// Which files are worth parsing, per language (from the rule data).
+    py_prefilter: &'a CodePrefilter,
+    js_prefilter: &'a CodePrefilter,
+    rs_prefilter: &'a CodePrefilter,
     /// Is any code rule on?
     code_rules: bool,
 }
@@ -120,9 +118,9 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     if !opts.no_ignore {
         add_tracked_ignored(&opts.paths, &excludes, &mut discovery);
     }
-    let py_prefilter = code_prefilter("python");
-    let js_prefilter = code_prefilter("javascript");
-    let rs_prefilter = rust_prefilter();
+    let py_prefilter = CodePrefilter::new("python");
+    let js_prefilter = CodePrefilter::new("javascript");
+    let rs_prefilter = CodePrefilter::new("rust");
     let mut ctx = Ctx {
         config: &opts.config,
         engine: &engine,
@@ -225,24 +223,6 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     report.skipped.dedup();
     report.parse_errors.sort();
     Ok(report)
-}
-
-/// A language's prefilter: client modules, TLS knobs and URL schemes from
-/// rules/http-clients.toml, and the sink names from rules/log-sinks.toml.
-fn code_prefilter(lang: &str) -> aho_corasick::AhoCorasick {
-    let mut words: Vec<String> = Vec::new();
-    if let Some(c) = rules::http_clients().lang(lang) {
-        words.extend(c.prefilter.keywords.iter().cloned());
-    }
-    if let Some(s) = rules::log_sinks().lang(lang) {
-        for c in &s.calls {
-            words.push(c.rsplit('.').next().unwrap_or(c).to_string());
-        }
-        words.extend(s.receiver_words.iter().cloned());
-    }
-    words.sort();
-    words.dedup();
-    aho_corasick::AhoCorasick::new(&words).expect("prefilter keywords")
 }
 
 /// Files git tracks although `.gitignore` matches them (force-added, or ignored
@@ -492,42 +472,65 @@ fn lang_key(lang: Lang) -> &'static str {
 
 /// The code rules of one language: prefilter, parse, facts, checks. Returns
 /// a note when the file could not be parsed cleanly, and whether it was parsed.
-/// When a Rust file is worth parsing: it names a client crate, a TLS knob or
-/// a URL scheme (`net`), or it has a log macro or a `Debug` derive (`log`)
-/// and a secret-like word (`secret`). All words come from the rule data.
-struct RustPrefilter {
+/// When a source file is worth parsing for the code rules: it names a client
+/// module, a TLS knob or a URL scheme (`net`: the network rules), or it has a
+/// log sink (`log`; for Rust also a `Debug` derive) and a secret-like word
+/// (`secret`: what secret-in-log, secret-in-url and secret-debug-derive need).
+/// Every word comes from the rule data.
+struct CodePrefilter {
     net: aho_corasick::AhoCorasick,
     log: aho_corasick::AhoCorasick,
     secret: aho_corasick::AhoCorasick,
 }
 
-impl RustPrefilter {
-    fn wants(&self, bytes: &[u8]) -> bool {
-        self.net.is_match(bytes) || (self.log.is_match(bytes) && self.secret.is_match(bytes))
-    }
-}
+impl CodePrefilter {
+    fn new(lang: &str) -> CodePrefilter {
+        let mut net: Vec<String> = Vec::new();
+        if let Some(c) = rules::http_clients().lang(lang) {
+            net.extend(c.prefilter.keywords.iter().cloned());
+        }
+        let mut log: Vec<String> = Vec::new();
+        if let Some(s) = rules::log_sinks().lang(lang) {
+            for c in &s.calls {
+                let name = c.rsplit('.').next().unwrap_or(c);
+                // Rust sinks are macros: `info!`, not every `info`.
+                log.push(if lang == "rust" {
+                    format!("{name}!")
+                } else {
+                    name.to_string()
+                });
+            }
+            if lang == "rust" {
+                log.push("Debug".into());
+            } else {
+                // Words that make a receiver a logger (`self.logger.info`).
+                log.extend(s.receiver_words.iter().cloned());
+            }
+        }
 
-fn rust_prefilter() -> RustPrefilter {
-    let mut net: Vec<String> = Vec::new();
-    if let Some(rs) = rules::http_clients().lang("rust") {
-        net.extend(rs.prefilter.keywords.iter().cloned());
-    }
-    let mut log: Vec<String> = vec!["Debug".into()];
-    if let Some(rs) = rules::log_sinks().lang("rust") {
-        for c in &rs.calls {
-            log.push(format!("{}!", c.rsplit('.').next().unwrap_or(c)));
+        log.sort();
+        log.dedup();
+        let mut secret = rules::sensitive_names().prefilter_words();
+        if lang != "rust" {
+            // Logging a whole headers dict or the environment counts too (Python, JS).
+            secret.extend(["header", "environ", "process.env"].map(String::from));
+        }
+
+        let ac = |words: &[String], nocase: bool| {
+            aho_corasick::AhoCorasick::builder()
+                .ascii_case_insensitive(nocase)
+                .build(words)
+                .expect("prefilter keywords")
+        };
+        CodePrefilter {
+            net: ac(&net, false),
+            log: ac(&log, false),
+            secret: ac(&secret, true),
         }
     }
-    log.sort();
-    log.dedup();
-    let secret = rules::sensitive_names().prefilter_words();
-    RustPrefilter {
-        net: aho_corasick::AhoCorasick::new(&net).expect("prefilter keywords"),
-        log: aho_corasick::AhoCorasick::new(&log).expect("prefilter keywords"),
-        secret: aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(&secret)
-            .expect("prefilter keywords"),
+
+    fn wants(&self, bytes: &[u8]) -> bool {
+        self.net.is_match(bytes) || (self.log.is_match(bytes) && self.secret.is_match(bytes))
     }
 }
 
@@ -539,9 +542,9 @@ fn code_rules(
 ) -> (Option<Skipped>, bool) {
     use crate::lang::{js, python, rust};
     let wanted = match lang {
-        Lang::JavaScript => ctx.js_prefilter.is_match(&src.bytes),
+        Lang::JavaScript => ctx.js_prefilter.wants(&src.bytes),
         Lang::Rust => ctx.rs_prefilter.wants(&src.bytes),
-        _ => ctx.py_prefilter.is_match(&src.bytes),
+        _ => ctx.py_prefilter.wants(&src.bytes),
     };
     if !ctx.code_rules || !wanted {
         return (None, false);
