@@ -16,11 +16,15 @@ rules=${SEMGREP_RULES:-$here/../wt-python-bench/f1/rules}
 botlint=${BOTLINT:-$here/target/release/botlint}
 runs=${RUNS:-3}
 [ -x "$botlint" ] || { echo "build first: cargo build --release" >&2; exit 2; }
+# Reports go to a scratch directory, never /dev/null: a tool that writes its report by
+# create-then-rename (or deletes it first) would replace the device node when run as root.
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
 for t in "$@"; do
   echo "== $t ($(find "$t" -name '*.py' | wc -l) Python files)"
   hyperfine --warmup 1 --runs "$runs" -i --export-markdown "/tmp/python-rules-$(basename "$t").md" \
-    -n botlint "$botlint '$t' --exit-zero --format json -o /dev/null" \
+    -n botlint "$botlint '$t' --exit-zero --format json -o $out/botlint.json" \
     -n ruff "$venv/bin/ruff check --select S113,S501,S323 --no-cache --exit-zero -q '$t'" \
-    -n bandit "$venv/bin/bandit -r -q -f json -o /dev/null '$t'" \
-    -n semgrep "$venv/bin/semgrep scan --metrics=off -q --json -o /dev/null --config '$rules' '$t'"
+    -n bandit "$venv/bin/bandit -r -q -f json -o $out/bandit.json '$t'" \
+    -n semgrep "$venv/bin/semgrep scan --metrics=off -q --json -o $out/semgrep.json --config '$rules' '$t'"
 done
