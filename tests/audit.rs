@@ -5,7 +5,7 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn test_db() -> PathBuf {
     common::manifest_dir().join("tests/data/advisory-db")
@@ -13,19 +13,7 @@ fn test_db() -> PathBuf {
 
 /// Run botlint in `cwd` with an empty HOME and extra environment.
 fn run(cwd: &Path, home: &Path, env: &[(&str, &str)], args: &[&str]) -> Output {
-    let mut c = Command::new(env!("CARGO_BIN_EXE_botlint"));
-    c.args(args)
-        .current_dir(cwd)
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("NO_COLOR", "1")
-        .env_remove("BOTLINT_ADVISORY_DB")
-        .env_remove("CARGO_HOME");
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().expect("run botlint")
+    common::botlint_env(cwd, home, args, env)
 }
 
 fn json(out: &Output) -> serde_json::Value {

@@ -32,8 +32,7 @@ pub fn botlint_env(cwd: &Path, home: &Path, args: &[&str], envs: &[(&str, &str)]
     ] {
         cmd.env_remove(k);
     }
-    cmd.envs(envs.iter().copied())
-        .args(args)
+    cmd.args(args)
         .current_dir(cwd)
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -41,6 +40,8 @@ pub fn botlint_env(cwd: &Path, home: &Path, args: &[&str], envs: &[(&str, &str)]
         .env("NO_COLOR", "1")
         .env_remove("BOTLINT_ADVISORY_DB")
         .env_remove("CARGO_HOME")
+        // Last, so a test can set what the isolation removes (BOTLINT_ADVISORY_DB, CARGO_HOME).
+        .envs(envs.iter().copied())
         .output()
         .expect("run botlint")
 }
