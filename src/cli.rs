@@ -350,12 +350,13 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Baseline>) -> Result<scan::ScanR
             require_db: args.require_db,
         },
     };
-    if let Some(n) = args.threads {
-        // Ignore the error if a pool already exists (tests call run twice).
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build_global();
-    }
+    // Scan threads with a stack the parsers can recurse on (see lang::PARSE_STACK).
+    // Ignore the error if a pool already exists (tests call run twice).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .num_threads(args.threads.unwrap_or(0))
+        .stack_size(crate::lang::PARSE_STACK + crate::lang::SCAN_STACK_MARGIN)
+        .build_global();
+
     let mut report = scan::run(&opts)?;
     if let Some(b) = baseline {
         report.baselined = Some(b.filter(&mut report.findings));

@@ -519,6 +519,7 @@ impl CodePrefilter {
         let ac = |words: &[String], nocase: bool| {
             aho_corasick::AhoCorasick::builder()
                 .ascii_case_insensitive(nocase)
+                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
                 .build(words)
                 .expect("prefilter keywords")
         };

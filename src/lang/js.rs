@@ -255,7 +255,7 @@ pub fn extract(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
     let depth = nesting(source.as_bytes()).unwrap_or(MAX_NESTING);
     let run = || extract_inner(source, path, sinks);
     if depth > 64 {
-        stacker::grow((depth + 64) * STACK_PER_LEVEL, run)
+        super::with_stack((depth + 64) * STACK_PER_LEVEL, run)
     } else {
         run()
     }

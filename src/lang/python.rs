@@ -137,7 +137,7 @@ pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {
     // drop a stack as large as the worst case this file allows.
     if source.len() > DROP_ON_MAIN_STACK {
         let size = (source.len() * DROP_STACK_PER_BYTE).max(1 << 20);
-        stacker::grow(size, move || drop(parsed));
+        super::with_stack(size, move || drop(parsed));
     } else {
         drop(parsed);
     }

@@ -172,7 +172,8 @@ fn is_ident_byte(b: u8) -> bool {
 /// Parse and extract facts. Screen with [`too_deep`] first. Runs on a large
 /// stack of its own, and clears proc-macro2's per-thread span table after.
 pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {
-    let out = stacker::grow(64 * 1024 * 1024, || extract_inner(source, sinks));
+    let out = super::with_stack(super::PARSE_STACK, || extract_inner(source, sinks));
+
     proc_macro2::extra::invalidate_current_thread_spans();
     out
 }

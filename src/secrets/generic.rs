@@ -16,7 +16,7 @@ use super::entropy::shannon;
 use super::placeholder::{is_env_lookup, is_placeholder};
 use crate::classify::Kind;
 use crate::rules::{names::split_words, SensitiveNames};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::sync::OnceLock;
 
@@ -69,6 +69,18 @@ const KEY_VALUE_ATTR: &str = r#"(?:key|name)\s*=\s*["'](?P<name>[A-Za-z_][\w.\-:
 
 /// Every shape, and which named groups hold the value.
 const SHAPES: &[&str] = &[ASSIGNMENT, XML_ELEMENT, CALL_PAIR, KEY_VALUE_ATTR];
+
+/// Bytes a line must hold for each shape to match it, checked before the
+/// regex runs (most lines with a keyword match no shape): an operator and,
+/// where bare values do not count, a quote; `</`; a quote and a comma; `value`.
+fn could_match(shape: usize, line: &[u8], quoted: bool, kind: Kind) -> bool {
+    match shape {
+        0 => (quoted || kind.allows_bare_values()) && memchr::memchr2(b'=', b':', line).is_some(),
+        1 => memchr::memmem::find(line, b"</").is_some(),
+        2 => quoted && memchr::memchr(b',', line).is_some(),
+        _ => quoted && memchr::memmem::find(line, b"value").is_some(),
+    }
+}
 const VALUE_GROUPS: &[&str] = &["dq", "sq", "bq", "bare", "xml", "pair", "attr"];
 
 pub struct Generic {
@@ -88,6 +100,7 @@ impl Default for Generic {
             line_filter: AhoCorasickBuilder::new()
                 .ascii_case_insensitive(true)
                 .match_kind(MatchKind::LeftmostFirst)
+                .kind(Some(AhoCorasickKind::DFA))
                 .build(LINE_KEYWORDS)
                 .expect("static keywords"),
             shapes: OnceLock::new(),
@@ -219,7 +232,11 @@ impl Generic {
         if line.len() > 4096 {
             return;
         }
-        for re in self.shapes() {
+        let quoted = memchr::memchr3(b'"', b'\'', b'`', line).is_some();
+        for (shape, re) in self.shapes().iter().enumerate() {
+            if !could_match(shape, line, quoted, kind) {
+                continue;
+            }
             let mut at = 0;
             while let Some(caps) = re.captures_at(line, at) {
                 let whole = caps.get(0).expect("group 0");

@@ -12,7 +12,7 @@ pub mod validate;
 use crate::classify::Kind;
 use crate::finding::{stable_hash, Severity};
 use crate::rules::{self, SensitiveNames};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 use pattern::{parse_patterns, Pattern, PatternSpec};
 use regex::bytes::Regex;
@@ -38,9 +38,8 @@ pub struct SecretHit {
 
 pub struct SecretEngine {
     patterns: Vec<Pattern>,
-    keywords: AhoCorasick,
-    /// For each keyword (by Aho-Corasick pattern index), the patterns that list it.
-    keyword_owners: Vec<Vec<usize>>,
+    /// Keywords matched in any case, then those matched as written.
+    keywords: [Keywords; 2],
     generic: generic::Generic,
     names: &'static SensitiveNames,
     allowlist: Vec<Regex>,
@@ -70,29 +69,13 @@ impl SecretEngine {
             .chain(allowlist)
             .map(|a| pattern::build(a).with_context(|| format!("bad allowlist regex {a:?}")))
             .collect::<Result<Vec<_>>>()?;
-        let mut kw_index: BTreeMap<String, usize> = BTreeMap::new();
-        let mut keyword_owners: Vec<Vec<usize>> = Vec::new();
-        for (i, spec) in specs.iter().enumerate() {
-            for kw in &spec.keywords {
-                let kw = kw.to_ascii_lowercase();
-                let idx = *kw_index.entry(kw).or_insert_with(|| {
-                    keyword_owners.push(Vec::new());
-                    keyword_owners.len() - 1
-                });
-                keyword_owners[idx].push(i);
-            }
-        }
-        let mut kws: Vec<(&String, &usize)> = kw_index.iter().collect();
-        kws.sort_by_key(|(_, &i)| i);
-        let keywords = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .build(kws.iter().map(|(k, _)| k.as_str()))
-            .context("building the keyword prefilter")?;
+        let keywords = [
+            Keywords::new(&specs, false).context("building the keyword prefilter")?,
+            Keywords::new(&specs, true).context("building the keyword prefilter")?,
+        ];
         Ok(SecretEngine {
             patterns: specs.into_iter().map(Pattern::new).collect(),
             keywords,
-            keyword_owners,
             generic: generic::Generic::default(),
             names: rules::sensitive_names(),
             allowlist,
@@ -113,12 +96,15 @@ impl SecretEngine {
     pub fn scan(&self, bytes: &[u8], kind: Kind) -> Vec<SecretHit> {
         // Where each pattern must look: the lines around its keywords' hits.
         let mut windows: Vec<Windows> = vec![Windows::None; self.patterns.len()];
-        for m in self.keywords.find_overlapping_iter(bytes) {
-            for &p in &self.keyword_owners[m.pattern().as_usize()] {
-                if self.patterns[p].spec.whole_file || !self.windowed {
-                    windows[p] = Windows::WholeFile;
-                } else {
-                    windows[p].add(bytes, m.start(), m.end());
+        for k in &self.keywords {
+            let Some(ac) = &k.automaton else { continue };
+            for m in ac.find_overlapping_iter(bytes) {
+                for &p in &k.owners[m.pattern().as_usize()] {
+                    if self.patterns[p].spec.whole_file || !self.windowed {
+                        windows[p] = Windows::WholeFile;
+                    } else {
+                        windows[p].add(bytes, m.start(), m.end());
+                    }
                 }
             }
         }
@@ -215,6 +201,58 @@ impl SecretEngine {
                 },
             ));
         }
+    }
+}
+
+/// The keywords of the patterns that match them in any case, or of those that
+/// match them as written, in one automaton, and which patterns own each one.
+struct Keywords {
+    /// `None` when no pattern has such keywords.
+    automaton: Option<AhoCorasick>,
+    /// For each keyword (by Aho-Corasick pattern index), the patterns that list it.
+    owners: Vec<Vec<usize>>,
+}
+
+impl Keywords {
+    fn new(specs: &[PatternSpec], match_case: bool) -> Result<Keywords> {
+        let mut index: BTreeMap<String, usize> = BTreeMap::new();
+        let mut owners: Vec<Vec<usize>> = Vec::new();
+        for (i, spec) in specs.iter().enumerate() {
+            if spec.keywords_match_case != match_case {
+                continue;
+            }
+            for kw in &spec.keywords {
+                let kw = if match_case {
+                    kw.clone()
+                } else {
+                    kw.to_ascii_lowercase()
+                };
+                let idx = *index.entry(kw).or_insert_with(|| {
+                    owners.push(Vec::new());
+                    owners.len() - 1
+                });
+                owners[idx].push(i);
+            }
+        }
+        if owners.is_empty() {
+            return Ok(Keywords {
+                automaton: None,
+                owners,
+            });
+        }
+        let mut kws: Vec<(&String, &usize)> = index.iter().collect();
+        kws.sort_by_key(|(_, &i)| i);
+        // A DFA: every byte of every file goes through this automaton, and
+        // the DFA is several times faster per byte than the default NFA.
+        let automaton = AhoCorasickBuilder::new()
+            .ascii_case_insensitive(!match_case)
+            .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::DFA))
+            .build(kws.iter().map(|(k, _)| k.as_str()))?;
+        Ok(Keywords {
+            automaton: Some(automaton),
+            owners,
+        })
     }
 }
 
@@ -354,6 +392,29 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
+    /// Keywords of `keywords-match-case` patterns go to the case-matching
+    /// automaton only: `NT` is a hit there, `nt` (in `print`) is not.
+    #[test]
+    fn case_matched_keywords_are_matched_in_their_case() {
+        let specs = parse_patterns(rules::SECRETS_TOML).unwrap().pattern;
+        let [any_case, cased] = [false, true].map(|c| Keywords::new(&specs, c).unwrap());
+        let cased_ac = cased
+            .automaton
+            .as_ref()
+            .expect("discord-bot-token-bare matches case");
+        assert!(cased_ac.is_match("NTk"));
+        assert!(!cased_ac.is_match("print(content)"));
+        let owner = |k: &Keywords, m: aho_corasick::Match| {
+            specs[k.owners[m.pattern().as_usize()][0]].id.clone()
+        };
+        let m = cased_ac.find("NT").unwrap();
+        assert_eq!(owner(&cased, m), "discord-bot-token-bare");
+        let any_ac = any_case.automaton.as_ref().unwrap();
+        assert!(any_ac
+            .find_overlapping_iter("print(content)")
+            .all(|m| owner(&any_case, m) != "discord-bot-token-bare"));
+    }
+
     #[test]
     fn every_pattern_compiles_and_has_examples() {
         let specs = parse_patterns(rules::SECRETS_TOML).unwrap().pattern;
@@ -368,10 +429,9 @@ mod tests {
             assert!(s.positive.len() >= 2, "{} needs 2 positive examples", s.id);
             assert!(s.negative.len() >= 2, "{} needs 2 negative examples", s.id);
             for kw in &s.keywords {
-                assert_eq!(
-                    kw,
-                    &kw.to_ascii_lowercase(),
-                    "{}: keywords are lowercase",
+                assert!(
+                    s.keywords_match_case || kw == &kw.to_ascii_lowercase(),
+                    "{}: keywords are lowercase unless they match case",
                     s.id
                 );
             }
@@ -443,6 +503,7 @@ mod tests {
             id: "acme-token".into(),
             name: "Acme token".into(),
             keywords: vec!["acme_".into()],
+            keywords_match_case: false,
             regex: r"acme_(?P<secret>[a-z0-9]{20})".into(),
             min_entropy: None,
             validate: None,

@@ -15,7 +15,12 @@ pub struct PatternSpec {
     pub id: String,
     pub name: String,
     pub keywords: Vec<String>,
+    /// Keywords match with their case as written (default: any case). For
+    /// patterns whose keywords are short fragments of the secret itself.
+    #[serde(default)]
+    pub keywords_match_case: bool,
     pub regex: String,
+
     #[serde(default)]
     pub min_entropy: Option<f64>,
     #[serde(default)]
