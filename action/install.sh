@@ -57,8 +57,10 @@ from_release() {
     fail "checksum mismatch for ${url}: expected ${want}, got ${got}; not installed"
   fi
   echo "checksum ok: ${got}"
-  if [ "${archive}" = "${name}.zip" ]; then
+  if [ "${archive}" = "${name}.zip" ] && [ -n "$(command -v unzip || true)" ]; then
     unzip -q "${tmp}/${archive}" "${name}/botlint${exe}" -d "${tmp}"
+  elif [ "${archive}" = "${name}.zip" ]; then
+    7z x -y -bd "-o${tmp}" "${tmp}/${archive}" "${name}/botlint${exe}"
   else
     tar -xzf "${tmp}/${archive}" -C "${tmp}" "${name}/botlint${exe}"
   fi
