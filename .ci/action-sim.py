@@ -15,9 +15,19 @@ validates against ../shared/schemas (when present) and `findings` = 1; `fail-on:
 the example bot passes with no findings. Everything runs against this checkout
 (`cargo install --locked --path` with the caller's CARGO_TARGET_DIR, so it reuses the release
 build).
+
+The `version` input, with no network: `curl` on the steps' PATH is a stand-in that serves
+`https://github.com/<owner>/<repo>/releases/download/<tag>/<file>` from a local folder of fake
+releases (an archive made from the binary built above, and its .sha256) and answers 404 for
+anything else; `cargo` is a wrapper that records its arguments, and `pip` refuses. Scenarios: the
+prebuilt binary is downloaded from the action's own repository and verified; a checksum that does
+not match fails the job and installs nothing; with no release asset (the repository read from
+the action's path, as when `github.action_repository` is empty) the checkout is built with
+`cargo install --locked --path`; a malformed version fails before any download.
 """
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -46,7 +56,9 @@ def evaluate(expr: str, ctx: dict) -> str:
     if m:
         return ctx["steps"].get(m.group(1), {}).get(m.group(2), "")
     if expr == "github.action_path":
-        return str(REPO)
+        return str(ctx["action_path"])
+    if expr == "github.action_repository":
+        return ctx["action_repository"]
     if expr == "runner.temp":
         return ctx["env"]["RUNNER_TEMP"]
     raise Fail(f"the simulator does not know the expression {expr!r}")
@@ -93,7 +105,63 @@ def read_kv(path: Path) -> dict:
     return out
 
 
-def run_action(workspace: Path, home: Path, inputs: dict) -> dict:
+STUB_CURL = """#!/usr/bin/env python3
+# Stand-in for curl: GitHub release downloads from $FAKE_RELEASES, 404 for anything else.
+import os, shutil, sys
+args = sys.argv[1:]
+with open(os.environ["SIM_CALLS"], "a") as log:
+    log.write("curl " + " ".join(args) + "\\n")
+if "--fail" not in args or args[args.index("--proto") + 1] != "=https":
+    sys.exit("curl stand-in: expected --fail --proto =https")
+url, out = args[-1], args[args.index("--output") + 1]
+parts = url.split("/")
+if url.startswith("https://github.com/") and len(parts) == 9 and parts[5:7] == ["releases", "download"]:
+    src = os.path.join(os.environ["FAKE_RELEASES"], parts[3], parts[4], parts[7], parts[8])
+    if os.path.isfile(src):
+        shutil.copyfile(src, out)
+        sys.exit(0)
+sys.exit("curl: (22) The requested URL returned error: 404")
+"""
+
+STUB_CARGO = """#!/usr/bin/env python3
+# Records cargo's arguments, then runs the real cargo.
+import os, sys
+with open(os.environ["SIM_CALLS"], "a") as log:
+    log.write("cargo " + " ".join(sys.argv[1:]) + "\\n")
+os.execv(REAL_CARGO, [REAL_CARGO] + sys.argv[1:])
+"""
+
+STUB_PIP = """#!/bin/sh
+echo "pip $*" >> "$SIM_CALLS"
+echo "pip stand-in: the action must not install packages by name" >&2
+exit 1
+"""
+
+
+def make_stubs(work: Path) -> Path:
+    stubs = work / "stubs"
+    stubs.mkdir()
+    cargo = shutil.which("cargo")
+    if not cargo:
+        raise Fail("no cargo on PATH")
+    for name, text in {
+        "curl": STUB_CURL,
+        "cargo": STUB_CARGO.replace("REAL_CARGO", repr(cargo)),
+        "pip": STUB_PIP,
+        "pip3": STUB_PIP,
+    }.items():
+        (stubs / name).write_text(text)
+        (stubs / name).chmod(0o755)
+    return stubs
+
+
+def run_action(
+    workspace: Path,
+    home: Path,
+    inputs: dict,
+    action_path: Path = REPO,
+    action_repository: str = "octo-org/botlint",
+) -> dict:
     action = yaml.safe_load((REPO / "action.yml").read_text())
     assert action["runs"]["using"] == "composite"
     full_inputs = {k: str(v.get("default", "")) for k, v in action["inputs"].items()}
@@ -126,7 +194,21 @@ def run_action(workspace: Path, home: Path, inputs: dict) -> dict:
     )
     if Path.home().joinpath(".rustup").is_dir():
         env.setdefault("RUSTUP_HOME", str(Path.home() / ".rustup"))
-    ctx = {"inputs": full_inputs, "steps": {}, "env": env, "failed": False, "uses": [], "log": ""}
+    calls = tmp / "calls.log"
+    calls.write_text("")
+    env["SIM_CALLS"] = str(calls)
+    env["FAKE_RELEASES"] = str(home.parent / "releases")
+    env["PATH"] = str(home.parent / "stubs") + os.pathsep + env["PATH"]
+    ctx = {
+        "inputs": full_inputs,
+        "steps": {},
+        "env": env,
+        "failed": False,
+        "uses": [],
+        "log": "",
+        "action_path": action_path,
+        "action_repository": action_repository,
+    }
     code = 0
     for n, step in enumerate(action["runs"]["steps"]):
         name = step.get("name", f"step {n}")
@@ -175,6 +257,7 @@ def run_action(workspace: Path, home: Path, inputs: dict) -> dict:
         "log": ctx["log"],
         "uses": ctx["uses"],
         "tmp": tmp,
+        "calls": calls.read_text().splitlines(),
     }
 
 
@@ -202,6 +285,76 @@ def seed_advisory_db(home: Path, work: Path) -> None:
     git(work, "clone", "-q", str(origin), str(db))
 
 
+def installs(r: dict) -> list:
+    return [c for c in r["calls"] if c.startswith(("cargo install", "pip"))]
+
+
+def fake_release(work: Path, repo: str, version: str, binary: Path, tamper: bool = False) -> str:
+    """The archive and .sha256 that release.yml publishes for x86_64 Linux (RUNNER_OS/ARCH
+    above), holding `binary`. Returns the archive's URL."""
+    name = f"botlint-v{version}-x86_64-unknown-linux-gnu"
+    folder = work / "releases" / repo / f"v{version}"
+    folder.mkdir(parents=True)
+    stage = work / "stage" / repo / name
+    stage.mkdir(parents=True)
+    shutil.copy2(binary, stage / "botlint")
+    archive = folder / f"{name}.tar.gz"
+    subprocess.run(["tar", "-czf", str(archive), "-C", str(stage.parent), name], check=True)
+    digest = hashlib.sha256(archive.read_bytes() + (b"x" if tamper else b"")).hexdigest()
+    (folder / f"{archive.name}.sha256").write_text(f"{digest}  {archive.name}\n")
+    return f"https://github.com/{repo}/releases/download/v{version}/{archive.name}"
+
+
+def version_scenarios(work: Path, home: Path, bin_root: Path, good: Path) -> None:
+    version = re.search(r'(?m)^version = "(.+)"$', (REPO / "Cargo.toml").read_text()).group(1)
+    built = work / "botlint-built"
+    shutil.copy2(bin_root / "bin" / "botlint", built)
+    url = fake_release(work, "octo-org/botlint", version, built)
+    fake_release(work, "octo-org/tampered", version, built, tamper=True)
+    paths = {"paths": "bot requirements.txt"}
+
+    print(f"   scenario: version {version}, the prebuilt binary from the action's own release")
+    shutil.rmtree(bin_root, ignore_errors=True)
+    r = run_action(good, home, {**paths, "version": version})
+    check(r["code"] == 0 and r["outputs"]["findings"] == "0", f"exit {r['code']}", r)
+    downloads = [c.split()[-1] for c in r["calls"] if c.startswith("curl ")]
+    check(downloads == [url, url + ".sha256"], f"downloads {downloads}", r)
+    check("checksum ok" in r["log"] and "prebuilt binary from octo-org/botlint" in r["log"], "log", r)
+    check(installs(r) == [], f"installed by name or built: {installs(r)}", r)
+
+    print("   scenario: a checksum that does not match fails and installs nothing")
+    shutil.rmtree(bin_root, ignore_errors=True)
+    r = run_action(good, home, {**paths, "version": version}, action_repository="octo-org/tampered")
+    check(r["code"] == 2 and "checksum mismatch" in r["log"], f"exit {r['code']}", r)
+    check(not (bin_root / "bin" / "botlint").exists(), "a binary was installed", r)
+    check(installs(r) == [], f"fell back to {installs(r)}", r)
+
+    print("   scenario: no release asset; the repository read from the action's path; build")
+    shutil.rmtree(bin_root, ignore_errors=True)
+    action_path = work / "_actions" / "acme" / "botlint" / "0123abc"
+    action_path.parent.mkdir(parents=True)
+    action_path.symlink_to(REPO)
+    r = run_action(good, home, {**paths, "version": version}, action_path, action_repository="")
+    check(r["code"] == 0 and r["outputs"]["findings"] == "0", f"exit {r['code']}", r)
+    downloads = [c.split()[-1] for c in r["calls"] if c.startswith("curl ")]
+    want = url.replace("octo-org/botlint", "acme/botlint")
+    check(downloads == [want], f"downloads {downloads}", r)
+    check(
+        installs(r) == [f"cargo install --locked --root {bin_root} --path {action_path}"],
+        f"installs {installs(r)}",
+        r,
+    )
+    check(f"no prebuilt botlint {version}" in r["log"], "no notice", r)
+
+    print("   scenario: a malformed version fails before anything is fetched")
+    for bad_version in ("latest", f"v{version}", "0.1", "1.0.0 ", "01.0.0", "1.0.0\nbin-root=/"):
+        shutil.rmtree(bin_root, ignore_errors=True)
+        r = run_action(good, home, {"version": bad_version})
+        check(r["code"] == 2, f"{bad_version!r}: exit {r['code']}", r)
+        check("input 'version' must be" in r["log"], f"{bad_version!r}: no message", r)
+        check(r["calls"] == [], f"{bad_version!r}: {r['calls']}", r)
+
+
 def check(cond: bool, what: str, result: dict) -> None:
     if not cond:
         print(result["log"])
@@ -224,6 +377,8 @@ def main() -> int:
         home = work / "home"
         home.mkdir()
         seed_advisory_db(home, work)
+        make_stubs(work)
+        bin_root = home / ".cache/botlint-action/bin-root"
         secret = "Zq3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA5Hn4Tq8Wc2Lz6Rb1Xp9Kd3Vm7Fs5Gy0Ja"
         bad = make_repo(
             work / "bad",
@@ -234,6 +389,11 @@ def main() -> int:
         r = run_action(bad, home, {"upload-sarif": "true"})
         check(r["code"] == 1, f"expected the job to fail with 1, got {r['code']}", r)
         check(r["outputs"]["findings"] == "1", f"findings output {r['outputs']}", r)
+        check(
+            installs(r) == [f"cargo install --locked --root {bin_root} --path {REPO}"],
+            f"cargo calls {r['calls']}",
+            r,
+        )
         sarif = Path(r["outputs"]["sarif-file"])
         check(sarif.is_file(), "no SARIF file", r)
         check("::error file=bot.py,line=2," in r["log"], "no annotation", r)
@@ -267,6 +427,8 @@ def main() -> int:
         print("   scenario: a bad input is a clear error")
         r = run_action(good, home, {"fail-on": "sometimes"})
         check(r["code"] == 2 and "input 'fail-on' must be" in r["log"], "bad input", r)
+
+        version_scenarios(work, home, bin_root, good)
         print("   action: ok")
         return 0
     except Fail as e:
