@@ -90,7 +90,10 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
                     out.push(Hit {
                         rule: PLAINTEXT,
                         span: v.span,
-                        message: format!("`{}` connects to {h} without TLS", call.callee),
+                        message: format!(
+                            "`{}` connects to {h} without TLS",
+                            input.spell().call(call)
+                        ),
                         fix: Some("use the HTTPS variant of the client".into()),
                         max_severity: None,
                     });
@@ -116,7 +119,7 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
                         span: v.span,
                         message: format!(
                             "`{}` sends traffic to {host} unencrypted{via}",
-                            call.callee
+                            input.spell().call(call)
                         ),
                         fix: Some("use https:// or wss://".into()),
                         max_severity: None,

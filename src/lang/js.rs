@@ -1324,6 +1324,7 @@ impl<'s> Extractor<'s> {
             scope: self.scope_id(),
             span,
             default: false,
+            property: false,
         });
     }
 
@@ -1420,6 +1421,7 @@ impl<'s> Extractor<'s> {
                         scope: self.scope_id(),
                         span: sp(p.span),
                         default: true,
+                        property: false,
                     });
                 }
             }
@@ -1584,6 +1586,9 @@ impl<'a> Visit<'a> for Extractor<'_> {
                                 let value = self.value_of(v, MAX_VALUE_DEPTH);
                                 if value.is_literal() {
                                     self.push_assign(target.clone(), target, value, sp(p.span));
+                                    if let Some(a) = self.facts.assigns.last_mut() {
+                                        a.property = true;
+                                    }
                                 }
                             }
                         }

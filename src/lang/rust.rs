@@ -735,6 +735,7 @@ impl<'a> Extractor<'a> {
             scope: self.scope,
             span,
             default: false,
+            property: false,
         });
     }
 
@@ -1376,6 +1377,9 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
                         if v.is_literal() {
                             let span = self.span_of(f);
                             self.assign(id.to_string(), v, span);
+                            if let Some(a) = self.facts.assigns.last_mut() {
+                                a.property = true;
+                            }
                         }
                     }
                 }

@@ -24,6 +24,49 @@ pub struct HttpClients {
     pub plaintext: Plaintext,
     #[serde(default)]
     pub prefilter: Prefilter,
+    #[serde(default)]
+    pub spelling: Spelling,
+}
+
+/// How messages write code of this language (`[<language>.spelling]`).
+/// Templates hold `{callee}`, `{name}`, `{value}`, `{target}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spelling {
+    /// Joins the segments of a resolved path (`::` in Rust).
+    pub path_separator: String,
+    /// A call with arguments (`{callee}(…)`) and without (`{callee}()`).
+    pub call: String,
+    pub call_without_args: String,
+    /// A named setting: a keyword argument or a builder method.
+    pub setting: String,
+    /// An entry of an object or struct literal.
+    pub property: String,
+    pub assign: String,
+    /// A log or print sink (`{callee}!` for Rust macros).
+    pub sink: String,
+    #[serde(rename = "true")]
+    pub true_: String,
+    #[serde(rename = "false")]
+    pub false_: String,
+    pub none: String,
+}
+
+impl Default for Spelling {
+    fn default() -> Self {
+        Spelling {
+            path_separator: ".".into(),
+            call: "{callee}".into(),
+            call_without_args: "{callee}()".into(),
+            setting: "{name}={value}".into(),
+            property: "{name}: {value}".into(),
+            assign: "{target} = {value}".into(),
+            sink: "{callee}".into(),
+            true_: "True".into(),
+            false_: "False".into(),
+            none: "None".into(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
