@@ -5,7 +5,7 @@
 //! Rust, `rejectUnauthorized: false` on `https.request(…)` in JavaScript,
 //! `verify=False` on `requests.get` in Python).
 
-use crate::lang::facts::{Assign, Call, Value, ValueKind};
+use crate::lang::facts::{Assign, ByteSpan, Call, Value, ValueKind};
 use crate::rules::clients::Spelling;
 
 pub struct Spell<'a>(pub &'a Spelling);
@@ -86,6 +86,19 @@ impl Spell<'_> {
             .setting
             .replace("{name}", name)
             .replace("{value}", value)
+    }
+
+    /// The setting at `span` of `call`: a keyword argument, or a method in
+    /// its chain (`req.setTimeout(0)`).
+    pub fn setting_of(&self, call: &Call, span: ByteSpan, name: &str, value: &str) -> String {
+        if call.chain.iter().any(|k| k.span == span) {
+            self.0
+                .chained
+                .replace("{name}", name)
+                .replace("{value}", value)
+        } else {
+            self.setting(name, value)
+        }
     }
 
     /// An assignment statement, or an entry of an object/struct literal.

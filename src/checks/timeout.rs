@@ -137,7 +137,7 @@ fn unsafe_hit(
         span,
         format!(
             "`{}` on `{}` means no timeout at all",
-            sp.setting(name, &sp.value(v)),
+            sp.setting_of(call, span, name, &sp.value(v)),
             sp.call(call)
         ),
     )

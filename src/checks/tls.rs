@@ -66,7 +66,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                     k.span,
                     format!(
                         "`{}` installs a custom certificate verifier: check that it verifies the chain and the host name",
-                        sp.setting(&k.name, "…")
+                        sp.setting_of(call, k.span, &k.name, "…")
                     ),
                 );
                 h.max_severity = Some(Severity::Warning);
@@ -79,7 +79,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                         k.span,
                         format!(
                             "`{}` switches certificate verification off",
-                            sp.setting(&k.name, &sp.value(&k.value))
+                            sp.setting_of(call, k.span, &k.name, &sp.value(&k.value))
                         ),
                     ));
                 }
@@ -211,7 +211,7 @@ fn client_params(input: &CheckInput<'_>, call: &Call, out: &mut Vec<Hit>) {
                     k.span,
                     format!(
                         "`{}` turns off certificate verification for `{}`{how}",
-                        sp.setting(&k.name, &value),
+                        sp.setting_of(call, k.span, &k.name, &value),
                         sp.call(call)
                     ),
                 ));

@@ -40,6 +40,8 @@ pub struct Spelling {
     pub call_without_args: String,
     /// A named setting: a keyword argument or a builder method.
     pub setting: String,
+    /// A method called on a call's result (`req.setTimeout(5000)`).
+    pub chained: String,
     /// An entry of an object or struct literal.
     pub property: String,
     pub assign: String,
@@ -59,6 +61,7 @@ impl Default for Spelling {
             call: "{callee}".into(),
             call_without_args: "{callee}()".into(),
             setting: "{name}={value}".into(),
+            chained: "{name}({value})".into(),
             property: "{name}: {value}".into(),
             assign: "{target} = {value}".into(),
             sink: "{callee}".into(),
