@@ -202,8 +202,22 @@ pub struct Plaintext {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Prefilter {
+    /// Anywhere in the file.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// As a quoted module specifier (`'axios'`, `"node:https"`).
+    #[serde(default)]
+    pub modules: Vec<String>,
+    /// As a whole word (`fetch`, not `fetchTicker`).
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Log sinks count only where called or named after a dot (`.info(`,
+    /// `debug(`, `= console.log`) or imported, not at any mention of `log`.
+    #[serde(default)]
+    pub log_calls: bool,
+    /// With a secret-like word, these make a file worth parsing too.
+    #[serde(default)]
+    pub with_secret: Vec<String>,
 }
 
 impl HttpClientsFile {
@@ -407,5 +421,30 @@ mod tests {
         assert!(!py.is_sink("self.catalog.info", false));
         assert!(!py.is_sink("requests.get", true));
         assert!(py.passes_through("str") && !py.passes_through("len"));
+    }
+
+    /// The JS prefilter names every client: a call's root module is in
+    /// `modules`, or one of its segments (a global: `fetch`, `WebSocket`) in `words`.
+    #[test]
+    fn js_prefilter_covers_every_client() {
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let js = h.lang("javascript").unwrap();
+        let pf = &js.prefilter;
+        let callees = js
+            .client
+            .iter()
+            .flat_map(|c| c.calls.iter().chain(&c.sessions))
+            .chain(&js.plaintext.url_calls)
+            .chain(&js.tls.warning_calls);
+        for callee in callees {
+            let covered = pf
+                .modules
+                .iter()
+                .any(|m| callee == m || callee.starts_with(&format!("{m}.")))
+                || callee
+                    .split('.')
+                    .any(|seg| pf.words.iter().any(|w| w == seg));
+            assert!(covered, "{callee} is not in the JS prefilter");
+        }
     }
 }
