@@ -72,14 +72,31 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
     let pt = &input.clients.plaintext;
     let mut out = Vec::new();
     for call in &input.facts.calls {
-        // Clients that speak plaintext whatever the URL: their first argument is the host.
+        // Clients that speak plaintext whatever the URL: their first argument is the
+        // host (or a URL), or an options object names it (`hostname: …`).
         if call.resolved && pt.plaintext_calls.contains(&call.callee) {
+            let https_option = call.kwargs.iter().any(|k| {
+                k.name == "protocol"
+                    && matches!(&k.value.kind, ValueKind::Str(p) if p.starts_with("https"))
+            });
+            let host_arg = call
+                .args
+                .first()
+                .filter(|v| matches!(v.kind, ValueKind::Str(_)));
+            let host_kwarg = || {
+                call.kwargs
+                    .iter()
+                    .find(|k| {
+                        pt.url_params.contains(&k.name) && matches!(k.value.kind, ValueKind::Str(_))
+                    })
+                    .map(|k| &k.value)
+            };
             if let Some(
                 v @ Value {
                     kind: ValueKind::Str(host),
                     ..
                 },
-            ) = call.args.first()
+            ) = host_arg.or_else(host_kwarg).filter(|_| !https_option)
             {
                 let url = if host.contains("://") {
                     host.clone()
@@ -87,9 +104,11 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
                     format!("http://{host}")
                 };
                 if let Some(h) = plaintext_host(pt, &url) {
+                    // Options built before the call: the finding sits at the call.
+                    let inside = call.span.0 <= v.span.0 && v.span.1 <= call.span.1;
                     out.push(Hit {
                         rule: PLAINTEXT,
-                        span: v.span,
+                        span: if inside { v.span } else { call.callee_span },
                         message: format!(
                             "`{}` connects to {h} without TLS",
                             input.spell().call(call)
