@@ -284,7 +284,17 @@ fn assigned_url(input: &CheckInput<'_>, name: &str, scope: u32) -> Option<(Strin
             .all(|v| text(v).is_some_and(|x| scheme_of(&x) == scheme_of(&t)))
             .then_some((t, first.span))
     };
-    pick(true).or_else(|| pick(false))
+    // A name bound in this scope (a parameter too) is that binding, not one elsewhere.
+    let bound_here = input
+        .facts
+        .assigns
+        .iter()
+        .any(|a| a.target == name && a.scope == scope);
+    if bound_here {
+        pick(true)
+    } else {
+        pick(false)
+    }
 }
 
 fn scheme_of(url: &str) -> &str {
