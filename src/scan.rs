@@ -479,16 +479,39 @@ fn lang_key(lang: Lang) -> &'static str {
 /// Every word comes from the rule data.
 struct CodePrefilter {
     net: aho_corasick::AhoCorasick,
+    /// Module specifiers and whole words (`modules`, `words` in the data).
+    net_words: Option<regex::bytes::Regex>,
     log: aho_corasick::AhoCorasick,
+    /// Sinks as calls (`log-calls`): replaces `log` when set.
+    log_calls: Option<regex::bytes::Regex>,
+    with_secret: aho_corasick::AhoCorasick,
     secret: aho_corasick::AhoCorasick,
 }
 
 impl CodePrefilter {
     fn new(lang: &str) -> CodePrefilter {
         let mut net: Vec<String> = Vec::new();
-        if let Some(c) = rules::http_clients().lang(lang) {
-            net.extend(c.prefilter.keywords.iter().cloned());
+        let default = rules::clients::Prefilter::default();
+        let pf = rules::http_clients()
+            .lang(lang)
+            .map_or(&default, |c| &c.prefilter);
+        net.extend(pf.keywords.iter().cloned());
+        let alt = |words: &[String]| {
+            words
+                .iter()
+                .map(|w| regex::escape(w))
+                .collect::<Vec<_>>()
+                .join("|")
+        };
+        let mut shapes = Vec::new();
+        if !pf.modules.is_empty() {
+            shapes.push(format!(r#"['"`](?:node:)?(?:{})['"`]"#, alt(&pf.modules)));
         }
+        if !pf.words.is_empty() {
+            shapes.push(format!(r"\b(?:{})\b", alt(&pf.words)));
+        }
+        let net_words = (!shapes.is_empty())
+            .then(|| regex::bytes::Regex::new(&shapes.join("|")).expect("prefilter words"));
         let mut log: Vec<String> = Vec::new();
         if let Some(s) = rules::log_sinks().lang(lang) {
             for c in &s.calls {
@@ -510,6 +533,24 @@ impl CodePrefilter {
 
         log.sort();
         log.dedup();
+        // `.info(`, `debug(`, `= console.log`, or an imported logger module.
+        let log_calls = pf.log_calls.then(|| {
+            let (mut methods, mut modules) = (Vec::new(), Vec::new());
+            if let Some(s) = rules::log_sinks().lang(lang) {
+                for c in s.calls.iter().chain(&s.logger_methods) {
+                    methods.push(c.rsplit('.').next().unwrap_or(c).to_string());
+                }
+                for c in s.logger_factories.iter().chain(&s.calls) {
+                    modules.push(c.split('.').next().unwrap_or(c).to_string());
+                }
+            }
+            let m = alt(&methods);
+            regex::bytes::Regex::new(&format!(
+                r#"\.\s*(?:{m})\b|\b(?:{m})\s*\(|['"`](?:{})['"`]"#,
+                alt(&modules)
+            ))
+            .expect("prefilter log calls")
+        });
         let mut secret = rules::sensitive_names().prefilter_words();
         if lang != "rust" {
             // Logging a whole headers dict or the environment counts too (Python, JS).
@@ -525,13 +566,23 @@ impl CodePrefilter {
         };
         CodePrefilter {
             net: ac(&net, false),
+            net_words,
             log: ac(&log, false),
+            log_calls,
+            with_secret: ac(&pf.with_secret, false),
             secret: ac(&secret, true),
         }
     }
 
     fn wants(&self, bytes: &[u8]) -> bool {
-        self.net.is_match(bytes) || (self.log.is_match(bytes) && self.secret.is_match(bytes))
+        if self.net.is_match(bytes) || self.net_words.as_ref().is_some_and(|r| r.is_match(bytes)) {
+            return true;
+        }
+        let log = match &self.log_calls {
+            Some(r) => r.is_match(bytes),
+            None => self.log.is_match(bytes),
+        };
+        (log || self.with_secret.is_match(bytes)) && self.secret.is_match(bytes)
     }
 }
 

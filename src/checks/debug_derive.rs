@@ -81,7 +81,11 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                         if !logged.iter().any(|(l, _)| l == i) {
                             logged.push((
                                 i,
-                                format!("`{}` is debug-formatted into `{}`", n.text, lc.sink),
+                                format!(
+                                    "`{}` is debug-formatted into `{}`",
+                                    n.text,
+                                    input.spell().sink(&lc.sink)
+                                ),
                             ));
                         }
                     }

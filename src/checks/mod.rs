@@ -3,6 +3,7 @@
 
 pub mod debug_derive;
 pub mod secret_log;
+pub mod spell;
 pub mod timeout;
 pub mod tls;
 pub mod url;
@@ -18,6 +19,13 @@ pub struct CheckInput<'a> {
     pub clients: &'a HttpClients,
     pub sinks: &'a LogSinks,
     pub names: &'a SensitiveNames,
+}
+
+impl CheckInput<'_> {
+    /// Messages in the language of the file.
+    pub fn spell(&self) -> spell::Spell<'_> {
+        spell::Spell(&self.clients.spelling)
+    }
 }
 
 /// What a code rule found.

@@ -23,7 +23,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                 out.push(Hit {
                     rule: RULE,
                     span: n.span,
-                    message: format!("{what} reaches `{}`", lc.sink),
+                    message: format!("{what} reaches `{}`", input.spell().sink(&lc.sink)),
                     fix: Some(
                         "log a masked form (`mask(key)`, `key[:4]`, `len(key)`) or only that it is set"
                             .into(),
@@ -44,7 +44,10 @@ fn passes(input: &CheckInput<'_>, wrapper: &str) -> bool {
 fn leak(input: &CheckInput<'_>, n: &NameRef) -> Option<String> {
     if let Some(r) = &n.resolved {
         if input.sinks.whole_values.iter().any(|w| w == r) {
-            return Some(format!("`{r}` (every environment secret)"));
+            return Some(format!(
+                "`{}` (every environment secret)",
+                input.spell().path(r)
+            ));
         }
     }
     if input.names.is_sensitive_without_value(n.last_name()) {

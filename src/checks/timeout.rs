@@ -8,6 +8,7 @@ pub const RULE: &str = "http-timeout-missing";
 
 pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
     let facts = input.facts;
+    let sp = input.spell();
     let mut out = Vec::new();
     // A call or an assignment (`axios.defaults.timeout = 5000`) that sets a
     // default for the whole file.
@@ -31,7 +32,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                         call.span,
                         format!(
                             "`{}` with no limit set means no timeout at all",
-                            call.callee
+                            sp.call(call)
                         ),
                     ));
                 }
@@ -42,7 +43,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
             if c.timeout_on_session && !c.timeout_param.is_empty() {
                 if let Some(k) = call.kwarg(&c.timeout_param) {
                     if k.value.matches_any(&c.timeout_unsafe) {
-                        out.push(unsafe_hit(k.span, &k.name, &k.value, &call.callee));
+                        out.push(unsafe_hit(input, k.span, &k.name, &k.value, call));
                     }
                 }
             }
@@ -56,7 +57,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
         match given_timeout(call, client) {
             Some((name, v, span)) => {
                 if v.matches_any(&client.timeout_unsafe) {
-                    out.push(unsafe_hit(span, &name, v, &call.callee));
+                    out.push(unsafe_hit(input, span, &name, v, call));
                 }
             }
             None => {
@@ -86,7 +87,8 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                     call.span,
                     format!(
                         "`{}` has no timeout: {} waits forever for a server that does not answer",
-                        call.callee, client.name
+                        sp.call(call),
+                        client.name
                     ),
                 ));
             }
@@ -122,13 +124,21 @@ fn all_none(args: &[Value], call: &Call, empty_ok: bool) -> bool {
     given.all(|v| matches!(v.kind, ValueKind::None))
 }
 
-fn unsafe_hit(span: (usize, usize), name: &str, v: &Value, callee: &str) -> Hit {
+fn unsafe_hit(
+    input: &CheckInput<'_>,
+    span: (usize, usize),
+    name: &str,
+    v: &Value,
+    call: &Call,
+) -> Hit {
+    let sp = input.spell();
     Hit::new(
         RULE,
         span,
         format!(
-            "`{name}={}` on `{callee}` means no timeout at all",
-            v.spelling().unwrap_or_default()
+            "`{}` on `{}` means no timeout at all",
+            sp.setting_of(call, span, name, &sp.value(v)),
+            sp.call(call)
         ),
     )
 }

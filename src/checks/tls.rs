@@ -9,6 +9,7 @@ pub const RULE: &str = "tls-verification-disabled";
 pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
     let facts = input.facts;
     let tls = &input.clients.tls;
+    let sp = input.spell();
     let mut out = Vec::new();
     for call in &facts.calls {
         client_params(input, call, &mut out);
@@ -17,8 +18,8 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                 RULE,
                 call.span,
                 format!(
-                    "`{}()` makes a context that verifies no certificate",
-                    call.callee
+                    "`{}` makes a context that verifies no certificate",
+                    sp.call_named(&call.callee, true, false)
                 ),
             ));
         }
@@ -27,8 +28,8 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                 RULE,
                 call.span,
                 format!(
-                    "`{}()` hides the warning that requests go out unverified",
-                    call.callee
+                    "`{}` hides the warning that requests go out unverified",
+                    sp.call_named(&call.callee, true, false)
                 ),
             );
             h.max_severity = Some(Severity::Warning);
@@ -48,8 +49,12 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                     call.span,
                     format!(
                         "`{}({})` switches certificate verification off",
-                        call.callee,
-                        u.args.join(", ")
+                        sp.path(&call.callee),
+                        call.args[..u.args.len()]
+                            .iter()
+                            .map(|a| sp.value(a))
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ),
                 ));
             }
@@ -61,7 +66,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                     k.span,
                     format!(
                         "`{}` installs a custom certificate verifier: check that it verifies the chain and the host name",
-                        k.name
+                        sp.setting_of(call, k.span, &k.name, "…")
                     ),
                 );
                 h.max_severity = Some(Severity::Warning);
@@ -73,9 +78,8 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                         RULE,
                         k.span,
                         format!(
-                            "`{}={}` switches certificate verification off",
-                            k.name,
-                            k.value.spelling().unwrap_or_default()
+                            "`{}` switches certificate verification off",
+                            sp.setting_of(call, k.span, &k.name, &sp.value(&k.value))
                         ),
                     ));
                 }
@@ -105,7 +109,10 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
             out.push(Hit::new(
                 RULE,
                 r.span,
-                format!("`{}` switches certificate verification off", r.path),
+                format!(
+                    "`{}` switches certificate verification off",
+                    sp.path(&r.path)
+                ),
             ));
         }
     }
@@ -115,11 +122,7 @@ pub fn check(input: &CheckInput<'_>) -> Vec<Hit> {
                 out.push(Hit::new(
                     RULE,
                     a.span,
-                    format!(
-                        "`{} = {}` switches certificate verification off",
-                        a.target,
-                        a.value.spelling().unwrap_or_default()
-                    ),
+                    format!("`{}` switches certificate verification off", sp.assign(a)),
                 ));
             }
         }
@@ -147,6 +150,7 @@ fn known_verifier(input: &CheckInput<'_>, v: &crate::lang::facts::Value) -> bool
 /// session method of an object we could not type.
 fn client_params(input: &CheckInput<'_>, call: &Call, out: &mut Vec<Hit>) {
     let clients = input.clients;
+    let sp = input.spell();
     let mut candidates = Vec::new();
     if call.resolved {
         if let Some((c, _)) = clients.classify(&call.callee) {
@@ -186,22 +190,29 @@ fn client_params(input: &CheckInput<'_>, call: &Call, out: &mut Vec<Hit>) {
             if direct || via_local {
                 seen.push(k.span);
                 let how = if via_local {
-                    format!(" (`{}` is always False here)", name_of(&k.value.kind))
+                    format!(
+                        " (`{}` is always {} here)",
+                        name_of(&k.value.kind),
+                        c.tls_unsafe
+                            .first()
+                            .map(|u| sp.data_value(u))
+                            .unwrap_or_default()
+                    )
                 } else {
                     String::new()
+                };
+                let value = if via_local {
+                    name_of(&k.value.kind)
+                } else {
+                    sp.value(&k.value)
                 };
                 out.push(Hit::new(
                     RULE,
                     k.span,
                     format!(
-                        "`{}={}` turns off certificate verification for `{}`{how}",
-                        k.name,
-                        if via_local {
-                            name_of(&k.value.kind)
-                        } else {
-                            k.value.spelling().unwrap_or_default()
-                        },
-                        call.callee
+                        "`{}` turns off certificate verification for `{}`{how}",
+                        sp.setting_of(call, k.span, &k.name, &value),
+                        sp.call(call)
                     ),
                 ));
             } else if let Some((key, v)) = dict_entry {
@@ -212,7 +223,7 @@ fn client_params(input: &CheckInput<'_>, call: &Call, out: &mut Vec<Hit>) {
                     format!(
                         "`{}` sets `{key}` to `{}`: certificate verification off",
                         k.name,
-                        v.spelling().unwrap_or_default()
+                        sp.value(v)
                     ),
                 ));
             }

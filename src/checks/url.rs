@@ -72,14 +72,31 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
     let pt = &input.clients.plaintext;
     let mut out = Vec::new();
     for call in &input.facts.calls {
-        // Clients that speak plaintext whatever the URL: their first argument is the host.
+        // Clients that speak plaintext whatever the URL: their first argument is the
+        // host (or a URL), or an options object names it (`hostname: …`).
         if call.resolved && pt.plaintext_calls.contains(&call.callee) {
+            let https_option = call.kwargs.iter().any(|k| {
+                k.name == "protocol"
+                    && matches!(&k.value.kind, ValueKind::Str(p) if p.starts_with("https"))
+            });
+            let host_arg = call
+                .args
+                .first()
+                .filter(|v| matches!(v.kind, ValueKind::Str(_)));
+            let host_kwarg = || {
+                call.kwargs
+                    .iter()
+                    .find(|k| {
+                        pt.url_params.contains(&k.name) && matches!(k.value.kind, ValueKind::Str(_))
+                    })
+                    .map(|k| &k.value)
+            };
             if let Some(
                 v @ Value {
                     kind: ValueKind::Str(host),
                     ..
                 },
-            ) = call.args.first()
+            ) = host_arg.or_else(host_kwarg).filter(|_| !https_option)
             {
                 let url = if host.contains("://") {
                     host.clone()
@@ -87,10 +104,15 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
                     format!("http://{host}")
                 };
                 if let Some(h) = plaintext_host(pt, &url) {
+                    // Options built before the call: the finding sits at the call.
+                    let inside = call.span.0 <= v.span.0 && v.span.1 <= call.span.1;
                     out.push(Hit {
                         rule: PLAINTEXT,
-                        span: v.span,
-                        message: format!("`{}` connects to {h} without TLS", call.callee),
+                        span: if inside { v.span } else { call.callee_span },
+                        message: format!(
+                            "`{}` connects to {h} without TLS",
+                            input.spell().call(call)
+                        ),
                         fix: Some("use the HTTPS variant of the client".into()),
                         max_severity: None,
                     });
@@ -99,6 +121,15 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
             continue;
         }
         if !is_network_call(input, call) {
+            // Rust: `client.get("http://…")`, a request method in the chain of a
+            // client or a receiver named like one.
+            for v in chain_urls(input, call) {
+                if let Some((url, via)) = url_of(input, v, call.scope) {
+                    if let Some(host) = plaintext_host(pt, &url) {
+                        out.push(plaintext_hit(input, call, v, host, via));
+                    }
+                }
+            }
             continue;
         }
         let urls = call.args.iter().chain(
@@ -107,20 +138,10 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
                 .filter(|k| pt.url_params.contains(&k.name))
                 .map(|k| &k.value),
         );
-        for v in urls {
+        for v in urls.chain(chain_urls(input, call)) {
             if let Some((url, via)) = url_of(input, v, call.scope) {
                 if let Some(host) = plaintext_host(pt, &url) {
-                    let via = via.map(|n| format!(" (through `{n}`)")).unwrap_or_default();
-                    out.push(Hit {
-                        rule: PLAINTEXT,
-                        span: v.span,
-                        message: format!(
-                            "`{}` sends traffic to {host} unencrypted{via}",
-                            call.callee
-                        ),
-                        fix: Some("use https:// or wss://".into()),
-                        max_severity: None,
-                    });
+                    out.push(plaintext_hit(input, call, v, host, via));
                 }
             }
         }
@@ -128,6 +149,81 @@ pub fn check_plaintext(input: &CheckInput<'_>) -> Vec<Hit> {
     out.sort_by_key(|h| h.span);
     out.dedup_by_key(|h| h.span);
     out
+}
+
+fn plaintext_hit(
+    input: &CheckInput<'_>,
+    call: &Call,
+    v: &Value,
+    host: &str,
+    via: Option<String>,
+) -> Hit {
+    let via = via.map(|n| format!(" (through `{n}`)")).unwrap_or_default();
+    let sp = input.spell();
+    let what = match call.chain.iter().find(|k| k.value.span == v.span) {
+        Some(k) if call.resolved => {
+            let client = input
+                .clients
+                .client
+                .iter()
+                .find(|c| c.calls.contains(&call.callee))
+                .map_or("a", |c| c.name.as_str());
+            format!(
+                "`.{}` on a {client} client",
+                sp.call_named(&k.name, false, true)
+            )
+        }
+        Some(k) => format!("`{}.{}`", call.callee, sp.call_named(&k.name, false, true)),
+        None => format!("`{}`", sp.call(call)),
+    };
+    Hit {
+        rule: PLAINTEXT,
+        span: v.span,
+        message: format!("{what} sends traffic to {host} unencrypted{via}"),
+        fix: Some("use https:// or wss://".into()),
+        max_severity: None,
+    }
+}
+
+/// The URLs of request methods called on a client in a builder chain
+/// (`reqwest::Client::new().get(url)`, `self.client.post(url)`): the chain
+/// entry's first argument, when the method is a client's session method and
+/// the chain starts at that client or at a receiver named like one.
+fn chain_urls<'c>(input: &CheckInput<'_>, call: &'c Call) -> Vec<&'c Value> {
+    let clients = input.clients;
+    let on_client = |method: &str| {
+        if call.resolved {
+            clients.client.iter().any(|c| {
+                (c.calls.contains(&call.callee) || c.sessions.contains(&call.callee))
+                    && c.session_methods.iter().any(|m| m == method)
+            })
+        } else {
+            clients.by_session_method(method).next().is_some() && receiver_word(input, &call.callee)
+        }
+    };
+    call.chain
+        .iter()
+        .filter(|k| on_client(&k.name))
+        .map(|k| &k.value)
+        .collect()
+}
+
+/// Does the last word of a receiver name a client (`self.http_client`, `ws`)?
+fn receiver_word(input: &CheckInput<'_>, recv: &str) -> bool {
+    let last = recv
+        .trim_end_matches("()")
+        .rsplit('.')
+        .next()
+        .unwrap_or(recv);
+    let words = crate::rules::names::split_words(last);
+    words.last().is_some_and(|w| {
+        input
+            .clients
+            .plaintext
+            .receiver_words
+            .iter()
+            .any(|r| r == w)
+    })
 }
 
 fn is_network_call(input: &CheckInput<'_>, call: &Call) -> bool {
@@ -138,25 +234,12 @@ fn is_network_call(input: &CheckInput<'_>, call: &Call) -> bool {
     let Some(recv) = call.receiver_path() else {
         return false;
     };
-    let last = recv
-        .trim_end_matches("()")
-        .rsplit('.')
-        .next()
-        .unwrap_or(recv);
-    let words = crate::rules::names::split_words(last);
     input
         .clients
         .by_session_method(call.method())
         .next()
         .is_some()
-        && words.last().is_some_and(|w| {
-            input
-                .clients
-                .plaintext
-                .receiver_words
-                .iter()
-                .any(|r| r == w)
-        })
+        && receiver_word(input, recv)
 }
 
 /// The URL text a value starts with, and the variable it came through (if
@@ -201,7 +284,17 @@ fn assigned_url(input: &CheckInput<'_>, name: &str, scope: u32) -> Option<(Strin
             .all(|v| text(v).is_some_and(|x| scheme_of(&x) == scheme_of(&t)))
             .then_some((t, first.span))
     };
-    pick(true).or_else(|| pick(false))
+    // A name bound in this scope (a parameter too) is that binding, not one elsewhere.
+    let bound_here = input
+        .facts
+        .assigns
+        .iter()
+        .any(|a| a.target == name && a.scope == scope);
+    if bound_here {
+        pick(true)
+    } else {
+        pick(false)
+    }
 }
 
 fn scheme_of(url: &str) -> &str {

@@ -221,6 +221,9 @@ pub struct Assign {
     pub span: ByteSpan,
     /// A parameter's default value (`def f(url="http://…")`), not an assignment.
     pub default: bool,
+    /// An entry of an object or struct literal (`{ rejectUnauthorized: false }`,
+    /// `Config { api_key: … }`), not an assignment statement.
+    pub property: bool,
 }
 
 impl Assign {

@@ -14,6 +14,11 @@
 //! Every object-literal property with a literal value is also an [`Assign`]
 //! to `<name>.<key>` (`{}` when the object has no name), so data can match an
 //! option at any depth.
+//!
+//! Methods called on a call's result go to that call's `chain`, each with its
+//! first argument: directly (`https.get(u, cb).setTimeout(5000)`, through
+//! `.on(…)` and other chained calls) or through the variable it was assigned
+//! to (`const req = https.request(…); req.setTimeout(5000)`).
 
 use super::facts::*;
 use crate::rules::clients::LogSinks;
@@ -331,6 +336,8 @@ fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
         in_template: 0,
         next_obj_name: None,
         class_attrs: Vec::new(),
+        call_at: HashMap::new(),
+        chain_root: HashMap::new(),
     };
     x.prebind(&ret.program.body);
     x.visit_program(&ret.program);
@@ -358,6 +365,8 @@ enum Binding {
 struct Scope {
     id: ScopeId,
     names: HashMap<String, Binding>,
+    /// Names bound to a call's result: the index of that call in `facts.calls`.
+    calls: HashMap<String, usize>,
 }
 
 impl Scope {
@@ -365,6 +374,7 @@ impl Scope {
         Scope {
             id,
             names: HashMap::new(),
+            calls: HashMap::new(),
         }
     }
 }
@@ -388,6 +398,10 @@ struct Extractor<'s> {
     next_obj_name: Option<String>,
     /// `this.x` bindings of the classes we are in, innermost last.
     class_attrs: Vec<Rc<HashMap<String, Binding>>>,
+    /// Call facts by span, and the call a chained call's result comes from
+    /// (`https.get(…).on(…)` → the `https.get` call).
+    call_at: HashMap<ByteSpan, usize>,
+    chain_root: HashMap<ByteSpan, usize>,
 }
 
 /// The top-level chunk a fatal syntax error at `at` lies in: from the last
@@ -1324,6 +1338,7 @@ impl<'s> Extractor<'s> {
             scope: self.scope_id(),
             span,
             default: false,
+            property: false,
         });
     }
 
@@ -1364,6 +1379,7 @@ impl<'s> Extractor<'s> {
                 names,
             });
         }
+        self.call_at.insert(span, self.facts.calls.len());
         self.facts.calls.push(Call {
             callee: f.path,
             resolved: f.resolved,
@@ -1420,6 +1436,7 @@ impl<'s> Extractor<'s> {
                         scope: self.scope_id(),
                         span: sp(p.span),
                         default: true,
+                        property: false,
                     });
                 }
             }
@@ -1460,6 +1477,7 @@ impl<'a> Visit<'a> for Extractor<'_> {
     fn visit_call_expression(&mut self, it: &CallExpression<'a>) {
         self.call_fact(&it.callee, &it.arguments, sp(it.span));
         walk::walk_call_expression(self, it);
+        self.link_chain(it);
     }
 
     fn visit_new_expression(&mut self, it: &NewExpression<'a>) {
@@ -1483,6 +1501,7 @@ impl<'a> Visit<'a> for Extractor<'_> {
             if let BindingPattern::BindingIdentifier(id) = &it.id {
                 let value = self.value_of(init, 0);
                 let name = id.name.to_string();
+                self.bind_call_result(&name, init);
                 self.push_assign(name.clone(), name, value, sp(it.span));
             }
             self.bind_pattern(&it.id, init);
@@ -1547,6 +1566,7 @@ impl<'a> Visit<'a> for Extractor<'_> {
             let value = self.value_of(&it.right, 0);
             self.push_assign(text, resolved_target, value, sp(it.span));
             if let AssignmentTarget::AssignmentTargetIdentifier(id) = &it.left {
+                self.bind_call_result(id.name.as_str(), &it.right);
                 let b = self.binding_for_value(&it.right);
                 // Assigning to an outer `let` from inside a function: rebind
                 // where it lives.
@@ -1584,6 +1604,9 @@ impl<'a> Visit<'a> for Extractor<'_> {
                                 let value = self.value_of(v, MAX_VALUE_DEPTH);
                                 if value.is_literal() {
                                     self.push_assign(target.clone(), target, value, sp(p.span));
+                                    if let Some(a) = self.facts.assigns.last_mut() {
+                                        a.property = true;
+                                    }
                                 }
                             }
                         }
@@ -1645,6 +1668,75 @@ impl<'a> Visit<'a> for Extractor<'_> {
 }
 
 impl Extractor<'_> {
+    /// `name = <call>`: remember which call `name` holds (or forget it).
+    fn bind_call_result(&mut self, name: &str, init: &Expression) {
+        // `require('https')` and `await import('ws')` give a module, not a result.
+        let module = matches!(self.binding_for_value(init), Binding::Import(_));
+        let idx = match init.get_inner_expression() {
+            _ if module => None,
+            Expression::CallExpression(c) => self.chained_root(sp(c.span)),
+            Expression::NewExpression(c) => self.chained_root(sp(c.span)),
+            _ => None,
+        };
+        if let Some(s) = self.scopes.last_mut() {
+            match idx {
+                Some(i) => s.calls.insert(name.to_string(), i),
+                None => s.calls.remove(name),
+            };
+        }
+    }
+
+    /// The call whose result a call expression at `span` returns: a chained
+    /// call's root, or the call itself.
+    fn chained_root(&self, span: ByteSpan) -> Option<usize> {
+        self.chain_root
+            .get(&span)
+            .or_else(|| self.call_at.get(&span))
+            .copied()
+    }
+
+    /// The call a name holds, unless an inner scope binds the name anew.
+    fn call_of_name(&self, name: &str) -> Option<usize> {
+        for s in self.scopes.iter().rev() {
+            if let Some(&i) = s.calls.get(name) {
+                return Some(i);
+            }
+            if s.names.contains_key(name) {
+                return None;
+            }
+        }
+        None
+    }
+
+    /// `X.m(a)` where X is a call or a name holding one: `m = a` joins that
+    /// call's chain.
+    fn link_chain(&mut self, it: &CallExpression) {
+        let Expression::StaticMemberExpression(m) = it.callee.get_inner_expression() else {
+            return;
+        };
+        let root = match m.object.get_inner_expression() {
+            Expression::CallExpression(c) => self.chained_root(sp(c.span)),
+            Expression::NewExpression(c) => self.chained_root(sp(c.span)),
+            Expression::Identifier(id) => self.call_of_name(id.name.as_str()),
+            _ => None,
+        };
+        let Some(root) = root else { return };
+        let name_span = sp(m.property.span);
+        let value = match it.arguments.first() {
+            Some(a) if !a.is_spread() => self.value_of(a.to_expression(), 0),
+            _ => Value {
+                kind: ValueKind::Other,
+                span: name_span,
+            },
+        };
+        self.facts.calls[root].chain.push(Kwarg {
+            name: m.property.name.to_string(),
+            value,
+            span: (name_span.0, sp(it.span).1),
+        });
+        self.chain_root.insert(sp(it.span), root);
+    }
+
     /// Function declarations inside a body are visible before their line.
     fn prebind_hoisted(&mut self, body: &[Statement]) {
         for s in body {

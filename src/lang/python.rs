@@ -977,6 +977,7 @@ impl<'s> Extractor<'s> {
                             scope: scope.id,
                             span: span(p),
                             default: true,
+                            property: false,
                         });
                     }
                 }
@@ -1235,6 +1236,7 @@ impl<'s> Extractor<'s> {
                         scope: self.scopes.last().map_or(0, |s| s.id),
                         span: stmt_span,
                         default: false,
+                        property: false,
                     });
                 }
                 match t {

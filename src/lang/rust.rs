@@ -465,6 +465,23 @@ impl<'a> Extractor<'a> {
         let prev = self.scope;
         self.scope = self.next_scope;
         self.next_scope += 1;
+        // Parameters, as parameter bindings with an unknown value: a `url`
+        // parameter is not the `url` another function assigns.
+        for input in &sig.inputs {
+            if let syn::FnArg::Typed(pt) = input {
+                if let syn::Pat::Ident(id) = pt.pat.as_ref() {
+                    let span = self.span_of(id);
+                    let value = Value {
+                        kind: ValueKind::Other,
+                        span,
+                    };
+                    self.assign(id.ident.to_string(), value, span);
+                    if let Some(a) = self.facts.assigns.last_mut() {
+                        a.default = true;
+                    }
+                }
+            }
+        }
         prev
     }
 
@@ -736,6 +753,7 @@ impl<'a> Extractor<'a> {
             scope: self.scope,
             span,
             default: false,
+            property: false,
         });
     }
 
@@ -1377,6 +1395,9 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
                         if v.is_literal() {
                             let span = self.span_of(f);
                             self.assign(id.to_string(), v, span);
+                            if let Some(a) = self.facts.assigns.last_mut() {
+                                a.property = true;
+                            }
                         }
                     }
                 }

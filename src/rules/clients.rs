@@ -24,6 +24,52 @@ pub struct HttpClients {
     pub plaintext: Plaintext,
     #[serde(default)]
     pub prefilter: Prefilter,
+    #[serde(default)]
+    pub spelling: Spelling,
+}
+
+/// How messages write code of this language (`[<language>.spelling]`).
+/// Templates hold `{callee}`, `{name}`, `{value}`, `{target}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+pub struct Spelling {
+    /// Joins the segments of a resolved path (`::` in Rust).
+    pub path_separator: String,
+    /// A call with arguments (`{callee}(…)`) and without (`{callee}()`).
+    pub call: String,
+    pub call_without_args: String,
+    /// A named setting: a keyword argument or a builder method.
+    pub setting: String,
+    /// A method called on a call's result (`req.setTimeout(5000)`).
+    pub chained: String,
+    /// An entry of an object or struct literal.
+    pub property: String,
+    pub assign: String,
+    /// A log or print sink (`{callee}!` for Rust macros).
+    pub sink: String,
+    #[serde(rename = "true")]
+    pub true_: String,
+    #[serde(rename = "false")]
+    pub false_: String,
+    pub none: String,
+}
+
+impl Default for Spelling {
+    fn default() -> Self {
+        Spelling {
+            path_separator: ".".into(),
+            call: "{callee}".into(),
+            call_without_args: "{callee}()".into(),
+            setting: "{name}={value}".into(),
+            chained: "{name}({value})".into(),
+            property: "{name}: {value}".into(),
+            assign: "{target} = {value}".into(),
+            sink: "{callee}".into(),
+            true_: "True".into(),
+            false_: "False".into(),
+            none: "None".into(),
+        }
+    }
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -156,8 +202,22 @@ pub struct Plaintext {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 pub struct Prefilter {
+    /// Anywhere in the file.
     #[serde(default)]
     pub keywords: Vec<String>,
+    /// As a quoted module specifier (`'axios'`, `"node:https"`).
+    #[serde(default)]
+    pub modules: Vec<String>,
+    /// As a whole word (`fetch`, not `fetchTicker`).
+    #[serde(default)]
+    pub words: Vec<String>,
+    /// Log sinks count only where called or named after a dot (`.info(`,
+    /// `debug(`, `= console.log`) or imported, not at any mention of `log`.
+    #[serde(default)]
+    pub log_calls: bool,
+    /// With a secret-like word, these make a file worth parsing too.
+    #[serde(default)]
+    pub with_secret: Vec<String>,
 }
 
 impl HttpClientsFile {
@@ -361,5 +421,30 @@ mod tests {
         assert!(!py.is_sink("self.catalog.info", false));
         assert!(!py.is_sink("requests.get", true));
         assert!(py.passes_through("str") && !py.passes_through("len"));
+    }
+
+    /// The JS prefilter names every client: a call's root module is in
+    /// `modules`, or one of its segments (a global: `fetch`, `WebSocket`) in `words`.
+    #[test]
+    fn js_prefilter_covers_every_client() {
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let js = h.lang("javascript").unwrap();
+        let pf = &js.prefilter;
+        let callees = js
+            .client
+            .iter()
+            .flat_map(|c| c.calls.iter().chain(&c.sessions))
+            .chain(&js.plaintext.url_calls)
+            .chain(&js.tls.warning_calls);
+        for callee in callees {
+            let covered = pf
+                .modules
+                .iter()
+                .any(|m| callee == m || callee.starts_with(&format!("{m}.")))
+                || callee
+                    .split('.')
+                    .any(|seg| pf.words.iter().any(|w| w == seg));
+            assert!(covered, "{callee} is not in the JS prefilter");
+        }
     }
 }

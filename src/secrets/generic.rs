@@ -6,6 +6,9 @@
 //! {'apiKey': '…'}             "secret": "…"   (dict, JSON)
 //! const apiKey = '…'          let key: &str = "…"; const API_SECRET: &str = "…"
 //! Config { api_key: "…".into() }               apiKey := "…"  (Go)
+//! let api_secret = String::from("…")           Config { api_key: Some("…".into()) }
+//! static PASSPHRASE: &[u8] = b"…"              let key = r#"…"#;
+//! env::var("API_KEY").unwrap_or_else(|_| "…".to_string())   (a default in Rust)
 //! api_secret: …   (YAML)      API_SECRET=…   (.env)   api_secret = …  (INI)
 //! ```
 //!
@@ -45,15 +48,19 @@ const ASSIGNMENT: &str = r#"(?x)
     ["'`]?                                              # end of a quoted key
     (?:\s+(?:string|\[\]byte)\b)?                       # Go: var apiKey string = "…"
     \s*
-    (?::\s*&?(?:'static\s+)?[A-Za-z_][\w:<>\[\]]*\s*)?  # a type annotation
+    (?::\s*&?(?:'static\s+)?                             # a type annotation: `&'static str`,
+        (?:\[\w+(?:;\s*\w+)?\]|[A-Za-z_][\w<>\[\]]*(?:::[\w<>\[\]]+)*)\s*)?  # `[u8; 32]`, `Option<String>`
     (?:===?|!==?|:::=|::=|:=|=>|\?\?=|\|\|=|\?=|\.=|=|:)
     \s*
-    (?:[rRbBuU]{1,2})?                                  # string prefixes (f-strings interpolate: no)
     (?:
-        "(?P<dq>[^"\\\r\n]*)"
-      | '(?P<sq>[^'\\\r\n]*)'
-      | `(?P<bq>[^`\\\r\n]*)`
-      | (?P<bare>[^\s"'`,;\#(){}\[\]<>]+)
+        (?:(?:std::string::)?String::from\(\s*|Some\(\s*)?  # Rust: String::from("…"), Some("…")
+        (?:
+            [bB]?r\#+"(?P<rq>[^"\r\n]*)"                  # Rust raw strings (hashes)
+          | (?:[rRbBuU]{1,2})?"(?P<dq>[^"\\\r\n]*)"      # string prefixes (f-strings interpolate: no)
+          | (?:[rRbBuU]{1,2})?'(?P<sq>[^'\\\r\n]*)'
+          | `(?P<bq>[^`\\\r\n]*)`
+        )
+      | (?P<bare>[^\s"'`,;\#(){}\[\]<>:][^\s"'`,;\#(){}\[\]<>]*)  # not `:`: `String::from` is no `name: value`
     )
 "#;
 
@@ -64,24 +71,37 @@ const XML_ELEMENT: &str = r#"<(?P<name>[A-Za-z_][\w.\-:]*)(?:\s[^>]*)?>(?P<xml>[
 const CALL_PAIR: &str =
     r#"["'](?P<name>[A-Za-z_][\w.\-]*)["']\s*,\s*["']\\?"?(?P<pair>[^"'\\\s]+)\\?"?["']"#;
 
+/// Rust: a default for a missing environment variable,
+/// `env::var("API_KEY").unwrap_or_else(|_| "…".to_string())`, `option_env!("X").unwrap_or("…")`.
+const ENV_DEFAULT: &str = r#"(?:\bvar(?:_os)?|option_env!)\(\s*"(?P<name>[A-Za-z_][\w.\-]*)"\s*\)\s*\.unwrap_or(?:_else)?\(\s*(?:\|[^|]*\|\s*)?(?:(?:std::string::)?String::from\(\s*)?"(?P<ev>[^"\\\r\n]*)""#;
+
 /// `key="ApiSecret" value="…"` (.NET appSettings and similar).
 const KEY_VALUE_ATTR: &str = r#"(?:key|name)\s*=\s*["'](?P<name>[A-Za-z_][\w.\-:]*)["']\s+value\s*=\s*["'](?P<attr>[^"'\s]+)["']"#;
 
 /// Every shape, and which named groups hold the value.
-const SHAPES: &[&str] = &[ASSIGNMENT, XML_ELEMENT, CALL_PAIR, KEY_VALUE_ATTR];
+const SHAPES: &[&str] = &[
+    ASSIGNMENT,
+    XML_ELEMENT,
+    CALL_PAIR,
+    KEY_VALUE_ATTR,
+    ENV_DEFAULT,
+];
+const VALUE_GROUPS: &[&str] = &["dq", "sq", "bq", "rq", "bare", "xml", "pair", "attr", "ev"];
 
-/// Bytes a line must hold for each shape to match it, checked before the
-/// regex runs (most lines with a keyword match no shape): an operator and,
-/// where bare values do not count, a quote; `</`; a quote and a comma; `value`.
+/// Bytes a line must hold for each shape (by its index in [`SHAPES`]) to
+/// match it, checked before the regex runs (most lines with a keyword match
+/// no shape): an operator and, where bare values do not count, a quote; `</`;
+/// a quote and a comma; a quote and `value`; a quote and `unwrap_or`.
 fn could_match(shape: usize, line: &[u8], quoted: bool, kind: Kind) -> bool {
+    let has = |needle: &[u8]| memchr::memmem::find(line, needle).is_some();
     match shape {
         0 => (quoted || kind.allows_bare_values()) && memchr::memchr2(b'=', b':', line).is_some(),
-        1 => memchr::memmem::find(line, b"</").is_some(),
+        1 => has(b"</"),
         2 => quoted && memchr::memchr(b',', line).is_some(),
-        _ => quoted && memchr::memmem::find(line, b"value").is_some(),
+        3 => quoted && has(b"value"),
+        _ => quoted && has(b"unwrap_or"),
     }
 }
-const VALUE_GROUPS: &[&str] = &["dq", "sq", "bq", "bare", "xml", "pair", "attr"];
 
 pub struct Generic {
     line_filter: AhoCorasick,
@@ -173,6 +193,12 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
     }
 }
 
+/// A Rust line whose value goes on on the next line: it ends with `=` or `(`.
+fn continues_on_next_line(kind: Kind, line: &[u8]) -> bool {
+    kind == Kind::Source(crate::classify::Lang::Rust)
+        && matches!(line.trim_ascii_end().last(), Some(b'=' | b'('))
+}
+
 /// A word with optional digits around it (`passphrase2`, `1m`, `v2`, `BTC`), or a number.
 fn is_wordish(part: &str) -> bool {
     let b = part.as_bytes();
@@ -210,8 +236,14 @@ impl Generic {
                 continue;
             }
             let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |p| p + 1);
-            let line_end =
+            let mut line_end =
                 memchr::memchr(b'\n', &bytes[m.end()..]).map_or(bytes.len(), |p| m.end() + p);
+            if continues_on_next_line(kind, &bytes[line_start..line_end]) {
+                // rustfmt breaks a long binding after `=` or `String::from(`: the
+                // literal is on the next line, which is searched with this one.
+                line_end = memchr::memchr(b'\n', &bytes[(line_end + 1).min(bytes.len())..])
+                    .map_or(bytes.len(), |p| line_end + 1 + p);
+            }
             done_until = line_end;
             self.scan_line(bytes, line_start, line_end, kind, names, &mut hits);
         }
@@ -330,6 +362,19 @@ mod tests {
             scan(&format!("Config {{ api_key: \"{K}\".into() }}"), rs),
             [K]
         );
+        for line in [
+            format!("let api_secret = String::from(\"{K}\");"),
+            format!("let c = Config {{ api_key: String::from(\"{K}\") }};"),
+            format!("Config {{ api_key: Some(\"{K}\".into()) }}"),
+            format!("static PASSPHRASE: &[u8] = b\"{K}\";"),
+            format!("let key = r#\"{K}\"#;"),
+            format!("env::var(\"API_SECRET\").unwrap_or_else(|_| \"{K}\".to_string())"),
+            format!("let api_secret: &str =\n    \"{K}\";"),
+            format!("api_secret: String::from(\n    \"{K}\",\n),"),
+        ] {
+            assert_eq!(scan(&line, rs), [K], "{line}");
+        }
+        assert!(scan("let api_key = String::from(\"your_api_key_here\");", rs).is_empty());
         let js = Kind::Source(crate::classify::Lang::JavaScript);
         assert_eq!(scan(&format!("const apiKey = '{K}';"), js), [K]);
         assert_eq!(scan(&format!("\"secret\": \"{K}\","), Kind::Config), [K]);
