@@ -505,7 +505,7 @@ impl CodePrefilter {
         };
         let mut shapes = Vec::new();
         if !pf.modules.is_empty() {
-            shapes.push(format!(r#"['"`](?:node:)?(?:{})['"`]"#, alt(&pf.modules)));
+            shapes.push(imported(lang, &alt(&pf.modules)));
         }
         if !pf.words.is_empty() {
             shapes.push(format!(r"\b(?:{})\b", alt(&pf.words)));
@@ -546,8 +546,8 @@ impl CodePrefilter {
             }
             let m = alt(&methods);
             regex::bytes::Regex::new(&format!(
-                r#"\.\s*(?:{m})\b|\b(?:{m})\s*\(|['"`](?:{})['"`]"#,
-                alt(&modules)
+                r#"\.\s*(?:{m})\b|\b(?:{m})\s*\(|{}"#,
+                imported(lang, &alt(&modules))
             ))
             .expect("prefilter log calls")
         });
@@ -583,6 +583,18 @@ impl CodePrefilter {
             None => self.log.is_match(bytes),
         };
         (log || self.with_secret.is_match(bytes)) && self.secret.is_match(bytes)
+    }
+}
+
+/// A regex for one of the modules in `alt` (an alternation) where `lang`
+/// imports it: on an `import`/`from` line in Python (`import requests as r`,
+/// `from aiohttp import ClientSession`, `import os, httpx`), as a quoted
+/// specifier elsewhere (`require('axios')`, `from "node:https"`).
+fn imported(lang: &str, alt: &str) -> String {
+    if lang == "python" {
+        format!(r"(?m)^[ \t]*(?:import|from)[ \t]+(?:[^\n#]*[ \t,])?(?:{alt})\b")
+    } else {
+        format!(r#"['"`](?:node:)?(?:{alt})['"`]"#)
     }
 }
 

@@ -205,7 +205,8 @@ pub struct Prefilter {
     /// Anywhere in the file.
     #[serde(default)]
     pub keywords: Vec<String>,
-    /// As a quoted module specifier (`'axios'`, `"node:https"`).
+    /// Where the language imports a module: a quoted specifier in JS/TS
+    /// (`'axios'`, `"node:https"`), an `import`/`from` line in Python.
     #[serde(default)]
     pub modules: Vec<String>,
     /// As a whole word (`fetch`, not `fetchTicker`).
@@ -421,6 +422,40 @@ mod tests {
         assert!(!py.is_sink("self.catalog.info", false));
         assert!(!py.is_sink("requests.get", true));
         assert!(py.passes_through("str") && !py.passes_through("len"));
+    }
+
+    /// The Python prefilter names every client: a call's root module is in
+    /// `modules`, or one of its segments in `words` or `keywords`.
+    #[test]
+    fn python_prefilter_covers_every_client() {
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let py = h.lang("python").unwrap();
+        let pf = &py.prefilter;
+        let callees = py
+            .client
+            .iter()
+            .flat_map(|c| c.calls.iter().chain(&c.sessions).chain(&c.timeout_defaults))
+            .chain(&py.plaintext.url_calls)
+            .chain(&py.plaintext.plaintext_calls)
+            .chain(&py.tls.warning_calls)
+            .chain(&py.tls.unverified_calls)
+            .chain(&py.tls.unverified_refs);
+        for callee in callees {
+            let root = callee.split('.').next().unwrap_or(callee);
+            let covered = pf.modules.iter().any(|m| m == root)
+                || callee
+                    .split('.')
+                    .any(|seg| pf.words.iter().chain(&pf.keywords).any(|w| w == seg));
+            assert!(covered, "{callee} is not in the Python prefilter");
+        }
+        for c in &py.client {
+            for p in c.tls_params.iter().filter(|_| c.tls_any_receiver) {
+                assert!(
+                    pf.words.contains(p),
+                    "tls-param {p} is not a prefilter word"
+                );
+            }
+        }
     }
 
     /// The JS prefilter names every client: a call's root module is in
