@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod finding;
 pub mod lang;
+pub mod prefilter;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -12,6 +12,7 @@ use crate::repo::dotenv;
 use crate::rules;
 use crate::secrets::{SecretEngine, GENERIC_ID};
 
+use crate::prefilter::CodePrefilter;
 use crate::source::SourceFile;
 use crate::suppress;
 use crate::walk::{self, Candidate, Skipped};
@@ -472,132 +473,6 @@ fn lang_key(lang: Lang) -> &'static str {
 
 /// The code rules of one language: prefilter, parse, facts, checks. Returns
 /// a note when the file could not be parsed cleanly, and whether it was parsed.
-/// When a source file is worth parsing for the code rules: it names a client
-/// module, a TLS knob or a URL scheme (`net`: the network rules), or it has a
-/// log sink (`log`; for Rust also a `Debug` derive) and a secret-like word
-/// (`secret`: what secret-in-log, secret-in-url and secret-debug-derive need).
-/// Every word comes from the rule data.
-struct CodePrefilter {
-    net: aho_corasick::AhoCorasick,
-    /// Module specifiers and whole words (`modules`, `words` in the data).
-    net_words: Option<regex::bytes::Regex>,
-    log: aho_corasick::AhoCorasick,
-    /// Sinks as calls (`log-calls`): replaces `log` when set.
-    log_calls: Option<regex::bytes::Regex>,
-    with_secret: aho_corasick::AhoCorasick,
-    secret: aho_corasick::AhoCorasick,
-}
-
-impl CodePrefilter {
-    fn new(lang: &str) -> CodePrefilter {
-        let mut net: Vec<String> = Vec::new();
-        let default = rules::clients::Prefilter::default();
-        let pf = rules::http_clients()
-            .lang(lang)
-            .map_or(&default, |c| &c.prefilter);
-        net.extend(pf.keywords.iter().cloned());
-        let alt = |words: &[String]| {
-            words
-                .iter()
-                .map(|w| regex::escape(w))
-                .collect::<Vec<_>>()
-                .join("|")
-        };
-        let mut shapes = Vec::new();
-        if !pf.modules.is_empty() {
-            shapes.push(imported(lang, &alt(&pf.modules)));
-        }
-        if !pf.words.is_empty() {
-            shapes.push(format!(r"\b(?:{})\b", alt(&pf.words)));
-        }
-        let net_words = (!shapes.is_empty())
-            .then(|| regex::bytes::Regex::new(&shapes.join("|")).expect("prefilter words"));
-        let mut log: Vec<String> = Vec::new();
-        if let Some(s) = rules::log_sinks().lang(lang) {
-            for c in &s.calls {
-                let name = c.rsplit('.').next().unwrap_or(c);
-                // Rust sinks are macros: `info!`, not every `info`.
-                log.push(if lang == "rust" {
-                    format!("{name}!")
-                } else {
-                    name.to_string()
-                });
-            }
-            if lang == "rust" {
-                log.push("Debug".into());
-            } else {
-                // Words that make a receiver a logger (`self.logger.info`).
-                log.extend(s.receiver_words.iter().cloned());
-            }
-        }
-
-        log.sort();
-        log.dedup();
-        // `.info(`, `debug(`, `= console.log`, or an imported logger module.
-        let log_calls = pf.log_calls.then(|| {
-            let (mut methods, mut modules) = (Vec::new(), Vec::new());
-            if let Some(s) = rules::log_sinks().lang(lang) {
-                for c in s.calls.iter().chain(&s.logger_methods) {
-                    methods.push(c.rsplit('.').next().unwrap_or(c).to_string());
-                }
-                for c in s.logger_factories.iter().chain(&s.calls) {
-                    modules.push(c.split('.').next().unwrap_or(c).to_string());
-                }
-            }
-            let m = alt(&methods);
-            regex::bytes::Regex::new(&format!(
-                r#"\.\s*(?:{m})\b|\b(?:{m})\s*\(|{}"#,
-                imported(lang, &alt(&modules))
-            ))
-            .expect("prefilter log calls")
-        });
-        let mut secret = rules::sensitive_names().prefilter_words();
-        if lang != "rust" {
-            // Logging a whole headers dict or the environment counts too (Python, JS).
-            secret.extend(["header", "environ", "process.env"].map(String::from));
-        }
-
-        let ac = |words: &[String], nocase: bool| {
-            aho_corasick::AhoCorasick::builder()
-                .ascii_case_insensitive(nocase)
-                .kind(Some(aho_corasick::AhoCorasickKind::DFA))
-                .build(words)
-                .expect("prefilter keywords")
-        };
-        CodePrefilter {
-            net: ac(&net, false),
-            net_words,
-            log: ac(&log, false),
-            log_calls,
-            with_secret: ac(&pf.with_secret, false),
-            secret: ac(&secret, true),
-        }
-    }
-
-    fn wants(&self, bytes: &[u8]) -> bool {
-        if self.net.is_match(bytes) || self.net_words.as_ref().is_some_and(|r| r.is_match(bytes)) {
-            return true;
-        }
-        let log = match &self.log_calls {
-            Some(r) => r.is_match(bytes),
-            None => self.log.is_match(bytes),
-        };
-        (log || self.with_secret.is_match(bytes)) && self.secret.is_match(bytes)
-    }
-}
-
-/// A regex for one of the modules in `alt` (an alternation) where `lang`
-/// imports it: on an `import`/`from` line in Python (`import requests as r`,
-/// `from aiohttp import ClientSession`, `import os, httpx`), as a quoted
-/// specifier elsewhere (`require('axios')`, `from "node:https"`).
-fn imported(lang: &str, alt: &str) -> String {
-    if lang == "python" {
-        format!(r"(?m)^[ \t]*(?:import|from)[ \t]+(?:[^\n#]*[ \t,])?(?:{alt})\b")
-    } else {
-        format!(r#"['"`](?:node:)?(?:{alt})['"`]"#)
-    }
-}
-
 fn code_rules(
     src: &SourceFile,
     lang: Lang,
