@@ -165,6 +165,53 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
     None
 }
 
+/// The first token of an expression of a common kind without attributes.
+fn first_token(e: &Expr) -> Option<Span> {
+    match e {
+        Expr::Call(c) if c.attrs.is_empty() => first_token(&c.func),
+        Expr::MethodCall(m) if m.attrs.is_empty() => first_token(&m.receiver),
+        Expr::Path(p) if p.attrs.is_empty() && p.qself.is_none() => Some(path_first(&p.path)?),
+        Expr::Lit(l) if l.attrs.is_empty() => Some(l.lit.span()),
+        Expr::Field(f) if f.attrs.is_empty() => first_token(&f.base),
+        Expr::Reference(r) if r.attrs.is_empty() => Some(r.and_token.span),
+        Expr::Macro(m) if m.attrs.is_empty() => path_first(&m.mac.path),
+        Expr::Await(a) if a.attrs.is_empty() => first_token(&a.base),
+        Expr::Try(t) if t.attrs.is_empty() => first_token(&t.expr),
+        Expr::Paren(p) if p.attrs.is_empty() => Some(p.paren_token.span.open()),
+        _ => None,
+    }
+}
+
+/// The last token of an expression of a common kind without attributes.
+fn last_token(e: &Expr) -> Option<Span> {
+    match e {
+        Expr::Call(c) if c.attrs.is_empty() => Some(c.paren_token.span.close()),
+        Expr::MethodCall(m) if m.attrs.is_empty() => Some(m.paren_token.span.close()),
+        Expr::Path(p) if p.attrs.is_empty() && p.qself.is_none() => {
+            let last = p.path.segments.last()?;
+            last.arguments.is_none().then(|| last.ident.span())
+        }
+        Expr::Lit(l) if l.attrs.is_empty() => Some(l.lit.span()),
+        Expr::Field(f) if f.attrs.is_empty() => Some(match &f.member {
+            syn::Member::Named(id) => id.span(),
+            syn::Member::Unnamed(i) => i.span,
+        }),
+        Expr::Reference(r) if r.attrs.is_empty() => last_token(&r.expr),
+        Expr::Macro(m) if m.attrs.is_empty() => Some(m.mac.delimiter.span().close()),
+        Expr::Await(a) if a.attrs.is_empty() => Some(a.await_token.span),
+        Expr::Try(t) if t.attrs.is_empty() => Some(t.question_token.spans[0]),
+        Expr::Paren(p) if p.attrs.is_empty() => Some(p.paren_token.span.close()),
+        _ => None,
+    }
+}
+
+fn path_first(p: &syn::Path) -> Option<Span> {
+    match &p.leading_colon {
+        Some(c) => Some(c.spans[0]),
+        None => Some(p.segments.first()?.ident.span()),
+    }
+}
+
 fn is_ident_byte(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -205,6 +252,7 @@ fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
     let mut x = Extractor {
         src: source,
         base,
+        offsets: Offsets::new(content),
         sinks,
         imports,
         facts: Facts::default(),
@@ -222,6 +270,42 @@ fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
     Extracted {
         facts: x.facts,
         syntax_error: None,
+    }
+}
+
+/// Byte offsets of span positions in the parsed text. `Span::byte_range`
+/// converts proc-macro2's character offsets through a shared `BTreeMap` cache
+/// on every call (an eighth of the Rust pass); a line and column are cheap to
+/// get, and in an ASCII line the column is the byte offset.
+struct Offsets<'a> {
+    text: &'a str,
+    line_starts: Vec<usize>,
+    ascii: bool,
+}
+
+impl<'a> Offsets<'a> {
+    fn new(text: &'a str) -> Offsets<'a> {
+        let mut line_starts = vec![0];
+        line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
+        Offsets {
+            text,
+            line_starts,
+            ascii: text.is_ascii(),
+        }
+    }
+
+    /// The byte offset of a (1-based line, 0-based character column) position.
+    fn byte(&self, at: proc_macro2::LineColumn) -> usize {
+        let Some(&start) = self.line_starts.get(at.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        if self.ascii {
+            return (start + at.column).min(self.text.len());
+        }
+        self.text[start..]
+            .char_indices()
+            .nth(at.column)
+            .map_or(self.text.len(), |(i, _)| start + i)
     }
 }
 
@@ -309,6 +393,7 @@ struct Extractor<'a> {
     src: &'a str,
     /// Offset of the parsed text in the file (a BOM or shebang line was cut).
     base: usize,
+    offsets: Offsets<'a>,
     sinks: &'a LogSinks,
     imports: Imports,
     facts: Facts,
@@ -378,12 +463,22 @@ enum PhArg {
 
 impl<'a> Extractor<'a> {
     fn sp(&self, s: Span) -> ByteSpan {
-        let r = s.byte_range();
-        (r.start + self.base, r.end + self.base)
+        let o = &self.offsets;
+        (o.byte(s.start()) + self.base, o.byte(s.end()) + self.base)
     }
 
     fn span_of(&self, node: &impl Spanned) -> ByteSpan {
         self.sp(node.span())
+    }
+
+    /// The span of an expression, as [`Self::span_of`] gives it, without
+    /// printing the expression back to tokens (what `Spanned` does; a fifth of
+    /// the Rust pass went there) for the kinds the front end meets most.
+    fn expr_span(&self, e: &Expr) -> ByteSpan {
+        match (first_token(e), last_token(e)) {
+            (Some(a), Some(b)) => (self.sp(a).0, self.sp(b).1),
+            _ => self.span_of(e),
+        }
     }
 
     fn text(&self, s: ByteSpan) -> &'a str {
@@ -520,7 +615,7 @@ impl<'a> Extractor<'a> {
     }
 
     fn value_of(&self, e: &Expr, depth: u32) -> Value {
-        let span = self.span_of(e);
+        let span = self.expr_span(e);
         let kind = match e {
             Expr::Lit(l) => lit_kind(&l.lit),
             Expr::Path(p) if p.qself.is_none() => {
@@ -612,8 +707,16 @@ impl<'a> Extractor<'a> {
         self.facts.calls.push(Call {
             callee,
             resolved,
-            span: self.span_of(c),
-            callee_span: self.span_of(&c.func),
+            span: if c.attrs.is_empty() {
+                (
+                    self.expr_span(&c.func).0,
+                    self.sp(c.paren_token.span.close()).1,
+                )
+            } else {
+                self.span_of(c)
+            },
+
+            callee_span: self.expr_span(&c.func),
             scope: self.scope,
             args,
             kwargs: Vec::new(),
@@ -659,7 +762,7 @@ impl<'a> Extractor<'a> {
             chain.push(Kwarg {
                 name: m.method.to_string(),
                 value,
-                span: (name_span.0, self.span_of(*m).1),
+                span: (name_span.0, self.sp(m.paren_token.span.close()).1),
             });
         }
         match cur {
@@ -688,7 +791,7 @@ impl<'a> Extractor<'a> {
             return None;
         }
         let callee = self.dotted(root).unwrap_or_else(|| "<expr>".into());
-        let span = self.span_of(root);
+        let span = self.expr_span(root);
         self.facts.calls.push(Call {
             callee,
             resolved: false,
@@ -976,7 +1079,7 @@ impl<'a> Extractor<'a> {
             ty: self.type_of(&text),
             text,
             resolved,
-            span: self.span_of(e),
+            span: self.expr_span(e),
             through,
         })
     }
@@ -1026,7 +1129,7 @@ impl<'a> Extractor<'a> {
                         out.push(NameRef {
                             text: format!("{base}[{}]", s.value()),
                             resolved: None,
-                            span: self.span_of(e),
+                            span: self.expr_span(e),
                             through: through.clone(),
                             ty: None,
                         });
@@ -1415,6 +1518,33 @@ impl<'ast> Visit<'ast> for Extractor<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn offsets_count_characters_in_non_ascii_lines() {
+        let lc = |line, column| proc_macro2::LineColumn { line, column };
+        let o = Offsets::new("let é = 1;\nx");
+        assert_eq!(o.byte(lc(1, 5)), 6, "after the two-byte é");
+        assert_eq!(o.byte(lc(2, 0)), 12);
+        assert_eq!(o.byte(lc(2, 1)), 13);
+        assert_eq!(o.byte(lc(9, 0)), 13, "past the end: the end");
+        let a = Offsets::new("ab\ncd");
+        assert_eq!(a.byte(lc(2, 1)), 4);
+        // Spans through the whole front end, against byte_range.
+        let src = "fn f() { let k = \"é\"; reqwest::get(\"http://ünï.example\"); }";
+        let x = extract(
+            src,
+            crate::rules::log_sinks().lang("rust").unwrap(),
+        );
+        assert!(!x.facts.calls.is_empty());
+        for c in &x.facts.calls {
+            assert!(src.is_char_boundary(c.span.0) && src.is_char_boundary(c.span.1));
+            assert!(
+                src[c.span.0..c.span.1].starts_with("reqwest::get("),
+                "{:?}",
+                c.span
+            );
+        }
+    }
 
     fn sinks() -> &'static LogSinks {
         crate::rules::log_sinks().lang("rust").unwrap()
