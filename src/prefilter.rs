@@ -42,6 +42,8 @@ enum Role {
 pub struct CodePrefilter {
     lang: &'static str,
     automaton: AhoCorasick,
+    /// With `log-window`: the secret-like words alone, for the windows.
+    secret_words: Option<AhoCorasick>,
     /// For each pattern of the automaton: its text as written and its roles.
     words: Vec<(String, Vec<Role>)>,
 }
@@ -99,8 +101,9 @@ impl CodePrefilter {
                 }
             }
         }
-        for w in rules::sensitive_names().prefilter_words() {
-            add(&w, Role::Secret);
+        let secret_words = rules::sensitive_names().prefilter_words();
+        for w in &secret_words {
+            add(w, Role::Secret);
         }
         if lang != "rust" {
             // Logging a whole headers dict or the environment counts too (Python, JS).
@@ -114,9 +117,17 @@ impl CodePrefilter {
             .kind(Some(AhoCorasickKind::DFA))
             .build(words.iter().map(|(w, _)| w))
             .expect("prefilter words");
+        let secret_words = pf.log_window.then(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .kind(Some(AhoCorasickKind::DFA))
+                .build(&secret_words)
+                .expect("prefilter secret words")
+        });
         CodePrefilter {
             lang,
             automaton,
+            secret_words,
             words,
         }
     }
@@ -132,7 +143,14 @@ impl CodePrefilter {
                 let counts = match role {
                     Role::Secret => true,
                     _ if !exact => false,
-                    Role::Net | Role::Log | Role::WithSecret => true,
+                    Role::Log => match &self.secret_words {
+                        Some(secrets) => {
+                            let debug = word == "Debug";
+                            secrets.is_match(&bytes[start..window_end(bytes, end, debug)])
+                        }
+                        None => true,
+                    },
+                    Role::Net | Role::WithSecret => true,
                     Role::NetWord => whole_word(bytes, start, end),
                     Role::NetModule | Role::LogModule => imported(self.lang, bytes, start, end),
                     Role::LogCall => called(bytes, start, end),
@@ -142,6 +160,8 @@ impl CodePrefilter {
                 }
                 match role {
                     Role::Net | Role::NetModule | Role::NetWord => return true,
+                    // Its window had a secret-like word.
+                    Role::Log if self.secret_words.is_some() => return true,
                     Role::Secret => secret = true,
                     _ => log = true,
                 }
@@ -152,6 +172,103 @@ impl CodePrefilter {
         }
         false
     }
+}
+
+/// Longest window a log macro or `Debug` derive gets (a struct of a few
+/// hundred fields); a group that runs on is cut here.
+const MAX_WINDOW: usize = 64 * 1024;
+
+/// Where the window of a Rust log macro or `Debug` that ends at `from` ends:
+/// past the first bracketed group after it (`info!(…)`, `struct C { … }`,
+/// `struct K(…);`), or at a `;` before one (a unit struct). After `Debug` in
+/// a derive, the attribute is left first and later attributes are skipped
+/// (`#[derive(Debug)] #[serde(…)] pub struct C<T> { … }`).
+fn window_end(bytes: &[u8], from: usize, debug: bool) -> usize {
+    let limit = bytes.len().min(from.saturating_add(MAX_WINDOW));
+    let mut i = from;
+    let next = bytes[from..limit].iter().find(|b| !b.is_ascii_whitespace());
+    if debug && matches!(next, Some(b',' | b')')) {
+        // `Debug` inside `derive(…)]`: go past the attribute's `]`.
+        match memchr::memchr(b']', &bytes[from..limit]) {
+            Some(p) => i = from + p + 1,
+            None => return limit,
+        }
+    }
+    while i < limit {
+        match bytes[i] {
+            b'#' => {
+                // Another attribute: `#[…]` or `#![…]`, skipped whole.
+                let rest = &bytes[i + 1..limit];
+                let at = rest
+                    .iter()
+                    .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'!'));
+                match at {
+                    Some(p) if rest[p] == b'[' => i = group_end(bytes, i + 1 + p, limit),
+                    _ => i += 1,
+                }
+            }
+            b'(' | b'[' | b'{' => return group_end(bytes, i, limit),
+            b';' => return i + 1,
+            _ => i += 1,
+        }
+    }
+    limit
+}
+
+/// The index after the bracket that closes the group opening at `open`, or
+/// `limit`. Strings and character literals are skipped, so a bracket in a
+/// format string does not close the group early.
+fn group_end(bytes: &[u8], open: usize, limit: usize) -> usize {
+    let mut depth = 0usize;
+    let mut i = open;
+    while i < limit {
+        match bytes[i] {
+            b'"' => {
+                i = skip_string(bytes, i, limit);
+                continue;
+            }
+            b'\'' if bytes.get(i + 2) == Some(&b'\'') || bytes.get(i + 1) == Some(&b'\\') => {
+                // A character literal (`'('`, `'\n'`), not a lifetime.
+                let close = memchr::memchr(b'\'', &bytes[(i + 2).min(limit)..limit]);
+                i = close.map_or(limit, |c| i + 2 + c + 1);
+                continue;
+            }
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return i + 1;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    limit
+}
+
+/// The index after the string literal opening at `at` (`"…"` with escapes,
+/// or the `"` of a raw string `r#"…"#`, whose hashes come before it).
+fn skip_string(bytes: &[u8], at: usize, limit: usize) -> usize {
+    let hashes = bytes[..at].iter().rev().take_while(|&&b| b == b'#').count();
+    let raw = bytes[..at - hashes].ends_with(b"r");
+    let mut i = at + 1;
+    while i < limit {
+        match bytes[i] {
+            b'\\' if !raw => i += 2,
+            b'"' if bytes[i + 1..]
+                .iter()
+                .take(hashes)
+                .filter(|&&b| b == b'#')
+                .count()
+                == hashes =>
+            {
+                return i + 1 + hashes;
+            }
+            _ => i += 1,
+        }
+    }
+    limit
 }
 
 fn is_word(b: u8) -> bool {
@@ -269,5 +386,29 @@ mod tests {
             "case"
         );
         assert!(!rs.wants(b"/// see http://example.com\nfn f() {}"));
+    }
+
+    #[test]
+    fn rust_log_sinks_and_debug_count_with_a_secret_in_their_window() {
+        let rs = CodePrefilter::new("rust");
+        for yes in [
+            "fn f(c: &C) { info!(\"key {}\", c.api_key); }",
+            "fn f() { tracing::info! (secret = %s, \"x\"); }",
+            "fn f() { println!(\"{api_secret}\"); }",
+            "fn f() { info!(\"a ) b {}\", self.api_secret); }",
+            "fn f() { info!(\"{}\", ')', self.api_secret); }",
+            "#[derive(Debug)]\nstruct C { api_secret: String }",
+            "#[derive(Clone, Debug, Deserialize)]\n#[serde(rename_all = \"camelCase\")]\npub struct C<T> where T: Clone {\n    pub password: T,\n}",
+            "#[derive(Debug)] struct K(String, /* private_key */ String);",
+        ] {
+            assert!(rs.wants(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            "fn f() { info!(\"started\"); }\nconst SECRET_NAME: &str = \"x\";",
+            "#[derive(Debug)]\nstruct C { id: u64 }\nfn g(api_secret: &str) {}",
+            "#[derive(Debug)] struct Unit;\nfn g(token_secret: &str) {}",
+        ] {
+            assert!(!rs.wants(no.as_bytes()), "{no}");
+        }
     }
 }

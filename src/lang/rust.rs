@@ -1531,10 +1531,7 @@ mod tests {
         assert_eq!(a.byte(lc(2, 1)), 4);
         // Spans through the whole front end, against byte_range.
         let src = "fn f() { let k = \"é\"; reqwest::get(\"http://ünï.example\"); }";
-        let x = extract(
-            src,
-            crate::rules::log_sinks().lang("rust").unwrap(),
-        );
+        let x = extract(src, crate::rules::log_sinks().lang("rust").unwrap());
         assert!(!x.facts.calls.is_empty());
         for c in &x.facts.calls {
             assert!(src.is_char_boundary(c.span.0) && src.is_char_boundary(c.span.1));

@@ -219,6 +219,11 @@ pub struct Prefilter {
     /// With a secret-like word, these make a file worth parsing too.
     #[serde(default)]
     pub with_secret: Vec<String>,
+    /// A log sink or `Debug` counts only when a secret-like word is in its
+    /// own arguments or item (the bracketed group that follows it), not
+    /// anywhere in the file.
+    #[serde(default)]
+    pub log_window: bool,
 }
 
 impl HttpClientsFile {
