@@ -6,36 +6,44 @@ pub struct SourceFile {
     /// Path relative to the scan root, `/`-separated.
     pub rel_path: String,
     pub bytes: Vec<u8>,
-    /// Byte offset of the start of each line.
-    line_starts: Vec<usize>,
+    /// Byte offset of the start of each line, built on first use: most files
+    /// have no finding and never need it.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceFile {
     pub fn new(rel_path: String, bytes: Vec<u8>) -> SourceFile {
-        let mut line_starts = Vec::with_capacity(bytes.len() / 32 + 1);
-        line_starts.push(0);
-        for i in memchr_iter(b'\n', &bytes) {
-            line_starts.push(i + 1);
-        }
         SourceFile {
             rel_path,
             bytes,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
+    }
+
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let mut starts = Vec::with_capacity(self.bytes.len() / 32 + 1);
+            starts.push(0);
+            starts.extend(memchr_iter(b'\n', &self.bytes).map(|i| i + 1));
+            starts
+        })
     }
 
     /// The text, if the file is valid UTF-8 (lossy otherwise).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
-        String::from_utf8_lossy(&self.bytes)
+        match std::str::from_utf8(&self.bytes) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => String::from_utf8_lossy(&self.bytes),
+        }
     }
 
     pub fn line_count(&self) -> usize {
-        self.line_starts.len()
+        self.line_starts().len()
     }
 
     /// 0-based line index holding byte `offset`.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i - 1,
         }
@@ -43,9 +51,9 @@ impl SourceFile {
 
     /// Byte range of 0-based line `idx`, without its line terminator.
     pub fn line_range(&self, idx: usize) -> (usize, usize) {
-        let start = self.line_starts[idx];
-        let mut end = self
-            .line_starts
+        let line_starts = self.line_starts();
+        let start = line_starts[idx];
+        let mut end = line_starts
             .get(idx + 1)
             .map(|&e| e - 1)
             .unwrap_or(self.bytes.len());
@@ -64,7 +72,7 @@ impl SourceFile {
     /// 1-based character column of byte `offset` within its line.
     pub fn column(&self, offset: usize) -> usize {
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let start = self.line_starts()[line];
         let offset = offset.min(self.bytes.len());
         String::from_utf8_lossy(&self.bytes[start..offset])
             .chars()

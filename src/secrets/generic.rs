@@ -23,8 +23,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::sync::OnceLock;
 
-/// Fragments one of which a line must contain before the assignment regex runs on it.
-const LINE_KEYWORDS: &[&str] = &[
+/// Fragments one of which a line must contain before the assignment regex
+/// runs on it. The secret engine finds them in its own keyword pass.
+pub const LINE_KEYWORDS: &[&str] = &[
     "key",
     "secret",
     "token",
@@ -227,17 +228,31 @@ impl Generic {
     /// Find `name = "value"` bindings whose name is secret-like and whose value
     /// looks like a credential.
     pub fn scan(&self, bytes: &[u8], kind: Kind, names: &SensitiveNames) -> Vec<GenericHit> {
+        let keywords = self.line_filter.find_iter(bytes);
+        self.scan_lines(bytes, kind, names, keywords.map(|m| (m.start(), m.end())))
+    }
+
+    /// [`Self::scan`], on the lines of `keywords`: the spans of
+    /// [`LINE_KEYWORDS`] in `bytes`, line by line in file order (the secret
+    /// engine's keyword pass finds them).
+    pub fn scan_lines(
+        &self,
+        bytes: &[u8],
+        kind: Kind,
+        names: &SensitiveNames,
+        keywords: impl IntoIterator<Item = (usize, usize)>,
+    ) -> Vec<GenericHit> {
         let mut hits = Vec::new();
         // End of the last line handed to the regex: later keywords on it are skipped,
         // so each line is searched once and the pass stays linear in the file size.
         let mut done_until = 0;
-        for m in self.line_filter.find_iter(bytes) {
-            if m.start() < done_until {
+        for (start, end) in keywords {
+            if start < done_until {
                 continue;
             }
-            let line_start = memchr::memrchr(b'\n', &bytes[..m.start()]).map_or(0, |p| p + 1);
+            let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
             let mut line_end =
-                memchr::memchr(b'\n', &bytes[m.end()..]).map_or(bytes.len(), |p| m.end() + p);
+                memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |p| end + p);
             if continues_on_next_line(kind, &bytes[line_start..line_end]) {
                 // rustfmt breaks a long binding after `=` or `String::from(`: the
                 // literal is on the next line, which is searched with this one.

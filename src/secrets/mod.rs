@@ -96,11 +96,15 @@ impl SecretEngine {
     pub fn scan(&self, bytes: &[u8], kind: Kind) -> Vec<SecretHit> {
         // Where each pattern must look: the lines around its keywords' hits.
         let mut windows: Vec<Windows> = vec![Windows::None; self.patterns.len()];
+        // Where the generic detector's line keywords are (found in the same pass).
+        let mut generic_lines: Vec<(usize, usize)> = Vec::new();
         for k in &self.keywords {
             let Some(ac) = &k.automaton else { continue };
             for m in ac.find_overlapping_iter(bytes) {
                 for &p in &k.owners[m.pattern().as_usize()] {
-                    if self.patterns[p].spec.whole_file || !self.windowed {
+                    if p == GENERIC_OWNER {
+                        generic_lines.push((m.start(), m.end()));
+                    } else if self.patterns[p].spec.whole_file || !self.windowed {
                         windows[p] = Windows::WholeFile;
                     } else {
                         windows[p].add(bytes, m.start(), m.end());
@@ -126,7 +130,10 @@ impl SecretEngine {
                 }
             }
         }
-        for g in self.generic.scan(bytes, kind, self.names) {
+        for g in self
+            .generic
+            .scan_lines(bytes, kind, self.names, generic_lines)
+        {
             let secret = &bytes[g.start..g.end];
             let was_cleared = cleared.iter().any(|&(s, e)| s < g.end && g.start < e);
             if !was_cleared && !self.allowed(secret) {
@@ -213,10 +220,22 @@ struct Keywords {
     owners: Vec<Vec<usize>>,
 }
 
+/// The owner that stands for the generic detector's line keywords.
+const GENERIC_OWNER: usize = usize::MAX;
+
 impl Keywords {
+    /// With `match_case` false, the generic detector's line keywords too
+    /// (owned by [`GENERIC_OWNER`]): one pass over the file finds both.
     fn new(specs: &[PatternSpec], match_case: bool) -> Result<Keywords> {
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         let mut owners: Vec<Vec<usize>> = Vec::new();
+        let mut own = |kw: String, owner: usize| {
+            let idx = *index.entry(kw).or_insert_with(|| {
+                owners.push(Vec::new());
+                owners.len() - 1
+            });
+            owners[idx].push(owner);
+        };
         for (i, spec) in specs.iter().enumerate() {
             if spec.keywords_match_case != match_case {
                 continue;
@@ -227,11 +246,12 @@ impl Keywords {
                 } else {
                     kw.to_ascii_lowercase()
                 };
-                let idx = *index.entry(kw).or_insert_with(|| {
-                    owners.push(Vec::new());
-                    owners.len() - 1
-                });
-                owners[idx].push(i);
+                own(kw, i);
+            }
+        }
+        if !match_case {
+            for kw in generic::LINE_KEYWORDS {
+                own(kw.to_ascii_lowercase(), GENERIC_OWNER);
             }
         }
         if owners.is_empty() {
@@ -404,9 +424,12 @@ mod tests {
             .expect("discord-bot-token-bare matches case");
         assert!(cased_ac.is_match("NTk"));
         assert!(!cased_ac.is_match("print(content)"));
-        let owner = |k: &Keywords, m: aho_corasick::Match| {
-            specs[k.owners[m.pattern().as_usize()][0]].id.clone()
+        let owner = |k: &Keywords, m: aho_corasick::Match| match k.owners[m.pattern().as_usize()][0]
+        {
+            GENERIC_OWNER => "generic".to_string(),
+            p => specs[p].id.clone(),
         };
+
         let m = cased_ac.find("NT").unwrap();
         assert_eq!(owner(&cased, m), "discord-bot-token-bare");
         let any_ac = any_case.automaton.as_ref().unwrap();
