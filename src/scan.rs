@@ -296,7 +296,14 @@ fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
         // A FIFO swapped in after discovery must not block the open.
         opts.custom_flags(libc::O_NONBLOCK);
     }
-    let file = opts.open(path).map_err(|e| Io(walk::io_reason(&e)))?;
+    let file = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // Discovery saw it (walked, or named and checked): removed since.
+            Skip(walk::VANISHED.into())
+        } else {
+            Io(walk::io_reason(&e))
+        }
+    })?;
     let md = file.metadata().map_err(|e| Io(walk::io_reason(&e)))?;
     if !md.is_file() {
         return Err(Skip("not a regular file".into()));

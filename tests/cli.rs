@@ -547,3 +547,96 @@ fn code_findings_in_tests_are_one_level_lower() {
         ]
     );
 }
+
+/// A tree of many small directories, removed by another hand while botlint
+/// walks and reads it: whatever vanished is skipped with a reason (it was
+/// there, now it is not: neither an I/O error nor a panic), the run ends with
+/// 1 for the secret that stays, and `-v` lists what was skipped. Several
+/// rounds, each starting the removal a little later, so that it meets the walk
+/// and the reads at different points; some round must meet it.
+#[test]
+fn a_directory_removed_while_scanning_is_skipped_not_an_error() {
+    const DIRS: usize = 150;
+    const REASON: &str = "removed during the scan";
+    let home = common::isolated_home();
+    let mut raced = 0;
+    for round in 0..10u64 {
+        let root = tempfile::tempdir().unwrap();
+        let d = root.path();
+        write(
+            d,
+            "keep/bot.py",
+            format!("API_SECRET = \"{SECRET}\"\n").as_bytes(),
+        );
+        for i in 0..DIRS {
+            for f in ["a.py", "b.json", "c/d.txt"] {
+                write(d, &format!("gone/{i:03}/{f}"), b"x = 1\n");
+            }
+        }
+        let gone = d.join("gone");
+        let remover = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(round * 4));
+            // Directory by directory, as `rm -r` does: the walk meets half-removed ones.
+            for i in 0..DIRS {
+                let _ = fs::remove_dir_all(gone.join(format!("{i:03}")));
+            }
+        });
+        let json = round % 2 == 0;
+        let args: &[&str] = if json {
+            &[".", "--format", "json", "--threads", "2"]
+        } else {
+            &[".", "-v", "--threads", "2"]
+        };
+        let start = Instant::now();
+        let out = common::botlint(d, home.path(), args);
+        assert!(start.elapsed() < Duration::from_secs(20), "round {round}");
+        remover.join().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(code(&out), 1, "round {round}: {err}\n{stdout}");
+        assert!(!err.contains("panicked"), "round {round}: {err}");
+        // (path, reason) of every skipped entry.
+        let skipped: Vec<(String, String)> = if json {
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc["errors"], serde_json::json!([]), "round {round}");
+            assert_eq!(
+                common::findings(&out.stdout),
+                [(
+                    "keep/bot.py".to_string(),
+                    1,
+                    "hardcoded-secret/generic-secret".to_string()
+                )],
+                "round {round}"
+            );
+            doc["skipped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["path"].as_str().unwrap().into(),
+                        s["reason"].as_str().unwrap().into(),
+                    )
+                })
+                .collect()
+        } else {
+            assert!(!stdout.contains("error:"), "round {round}: {stdout}");
+            assert!(stdout.contains("keep/bot.py:1:"), "round {round}: {stdout}");
+            stdout
+                .lines()
+                .filter_map(|l| l.strip_prefix("skipped: "))
+                .map(|l| {
+                    let (p, r) = l.split_once(": ").expect("skipped: PATH: REASON");
+                    (p.to_string(), r.to_string())
+                })
+                .collect()
+        };
+        for (path, reason) in &skipped {
+            assert!(path.starts_with("gone/"), "round {round}: {path}");
+            assert_eq!(reason, REASON, "round {round}: {path}");
+        }
+        raced += usize::from(!skipped.is_empty());
+    }
+    // The other rounds ran wholly before or after the removal.
+    assert!(raced > 0, "no round met the removal");
+}
