@@ -5,7 +5,8 @@ use crate::checks::{self, CheckInput};
 use crate::classify::{classify, is_test_path, Kind, Lang};
 use crate::config::Config;
 use crate::finding::{
-    normalise_line, redact, redact_line, stable_hash, Finding, Location, RawFinding, Severity, Span,
+    normalise_line, redact, redact_line, redaction_ranges, stable_hash, Finding, Location,
+    RawFinding, Severity, Span,
 };
 use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
@@ -515,7 +516,7 @@ fn scan_source(
             });
         }
     }
-    secret_ranges.sort_unstable();
+    let secret_ranges = redaction_ranges(&src.bytes, &secret_ranges);
     let mut out = Vec::with_capacity(raws.len());
     let mut suppressed = 0;
     for raw in raws {

@@ -125,6 +125,12 @@ fn no_format_prints_the_full_secret() {
         "odd dir/a,b:c%.py",
         format!("BYBIT_API_SECRET = \"{SECRET}\"\n").as_bytes(),
     );
+    // Found once, repeated on the line where no pattern matches it.
+    write(
+        t.path(),
+        "repeat.py",
+        format!("API_SECRET = \"{SECRET}\"  # rotated, was {SECRET}\n").as_bytes(),
+    );
     let summary = t.path().join("summary.md");
     let summary_s = summary.to_str().unwrap();
     let envs = [

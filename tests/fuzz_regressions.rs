@@ -76,10 +76,14 @@ fn repo_seeds(root: &Path, target: &str) -> Vec<(PathBuf, Vec<u8>)> {
 fn every_crash_input_and_seed_replays_cleanly() {
     let root = common::manifest_dir();
     let mut ran = 0;
+    let mut regressions = 0;
     for &(target, run) in botlint::fuzz::TARGETS {
         let mut inputs = repo_seeds(&root, target);
         for dir in ["seeds", "regressions"] {
             for p in files_under(&root.join("fuzz").join(dir).join(target)) {
+                if dir == "regressions" {
+                    regressions += 1;
+                }
                 let data = std::fs::read(&p).unwrap();
                 inputs.push((p, data));
             }
@@ -96,4 +100,5 @@ fn every_crash_input_and_seed_replays_cleanly() {
         }
     }
     assert!(ran > 50, "only {ran} inputs");
+    assert!(regressions > 0, "fuzz/regressions/ holds no crash input");
 }
