@@ -165,7 +165,9 @@ fn front_end(name: &str, bytes: &[u8]) {
     if out.skipped.is_some() {
         return; // binary: never parsed
     }
-    let text = String::from_utf8_lossy(bytes);
+    let src = crate::source::SourceFile::new(name.to_string(), bytes.to_vec());
+    let text = src.text();
+    assert_eq!(text.len(), bytes.len(), "the text's offsets are the file's");
     let key = match classify(Path::new(name), b"") {
         Kind::Source(crate::classify::Lang::JavaScript) => "javascript",
         Kind::Source(crate::classify::Lang::Rust) => "rust",

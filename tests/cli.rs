@@ -489,6 +489,55 @@ fn other_rules_snippets_are_redacted_even_with_the_secret_rule_off() {
     }
 }
 
+/// Bytes that are not UTF-8 (a Latin-1 comment) before a code-rule finding
+/// leave its line and column where they are, in every front end.
+#[test]
+fn code_rule_spans_after_non_utf8_bytes_are_exact() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let files: [(&str, &[u8]); 3] = [
+        (
+            "a.py",
+            b"# caf\xe9 \xe9\xe9\xe9\nimport requests\nx = 1; requests.get(\"https://api.example.com/x\")\n",
+        ),
+        (
+            "b.js",
+            b"// caf\xe9 \xe9\xe9\xe9\nconst axios = require('axios');\nx = 1; axios.get('https://api.example.com/x');\n",
+        ),
+        (
+            "c.rs",
+            b"// caf\xe9 \xe9\xe9\xe9\nfn f() { let _x = 1; let c = reqwest::Client::new(); }\n",
+        ),
+    ];
+    for (name, bytes) in files {
+        write(d, name, bytes);
+    }
+    let out = common::botlint(d, home.path(), &[".", "--format", "json", "--exit-zero"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spans: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["path"].as_str().unwrap(),
+                f["rule"],
+                f["span"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            r#"a.py "http-timeout-missing" {"end_col":49,"end_line":3,"start_col":8,"start_line":3}"#,
+            r#"b.js "http-timeout-missing" {"end_col":46,"end_line":3,"start_col":8,"start_line":3}"#,
+            r#"c.rs "http-timeout-missing" {"end_col":52,"end_line":2,"start_col":30,"start_line":2}"#,
+        ]
+    );
+}
+
 #[test]
 fn utf16_sparse_and_nul_files() {
     let home = common::isolated_home();
