@@ -90,7 +90,7 @@ pub fn parse_index(d: &[u8], hash_len: usize) -> Result<Vec<String>, IndexError>
     let mut pos = 12;
     let mut paths = Vec::with_capacity(count.min(1 << 20));
     let mut prev: Vec<u8> = Vec::new();
-    for _ in 0..count {
+    for n in 1..=count {
         let entry_start = pos;
         let flags_at = pos + 40 + hash_len;
         let flags = d
@@ -136,7 +136,18 @@ pub fn parse_index(d: &[u8], hash_len: usize) -> Result<Vec<String>, IndexError>
             pos = entry_start + (len + 8) / 8 * 8;
             p
         };
-        paths.push(String::from_utf8_lossy(&path).into_owned());
+        let shown = String::from_utf8_lossy(&path).into_owned();
+        // Git never writes `..`, `.`, empty parts or a leading `/`; a crafted
+        // index could, and the scan must not follow it out of the work tree.
+        if path
+            .split(|&b| b == b'/')
+            .any(|c| matches!(c, b"" | b"." | b".."))
+        {
+            return Err(bad(&format!(
+                "entry {n}: path {shown:?} leaves the working tree"
+            )));
+        }
+        paths.push(shown);
         prev = path;
     }
     Ok(paths)
@@ -181,6 +192,22 @@ mod tests {
         let paths = [".env", "bot/.env.local", "bot/main.py", "bot/main2.py"];
         assert_eq!(parse_index(&index(2, &paths), 20).unwrap(), paths);
         assert_eq!(parse_index(&index(4, &paths), 20).unwrap(), paths);
+    }
+
+    #[test]
+    fn rejects_paths_that_leave_the_work_tree() {
+        for p in ["../x", "a/../../x", "/etc/passwd", "a//b", "./a", "a/", ""] {
+            for v in [2, 4] {
+                assert_eq!(
+                    parse_index(&index(v, &["ok", p]), 20),
+                    Err(IndexError::Malformed(format!(
+                        "entry 2: path {p:?} leaves the working tree"
+                    ))),
+                    "v{v} {p:?}"
+                );
+            }
+        }
+        assert!(parse_index(&index(2, &["..a/b..", ".env"]), 20).is_ok());
     }
 
     #[test]
