@@ -346,6 +346,13 @@ fn load_advisory(path: &Path) -> Result<Option<Advisory>, String> {
 /// the path is checked against what the file says), as [`AdvisoryDb::load`] does.
 pub(crate) fn parse_advisory(text: &str, path: &Path) -> Result<Option<Advisory>, String> {
     let shown = path.display();
+    // rustsec 0.33 quotes the first 20 bytes of a file that does not start
+    // so, and panics when byte 20 falls inside a character.
+    if !text.starts_with("```toml") {
+        return Err(format!(
+            "{shown}: malformed advisory: it does not start with ```toml front matter"
+        ));
+    }
     let mut adv: Advisory = text
         .parse()
         .map_err(|e: rustsec::Error| format!("{shown}: malformed advisory: {}", chain(&e)))?;
@@ -561,6 +568,25 @@ mod tests {
             Origin::Default
         );
         assert_eq!(locate_with(None, None, None), None);
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_an_error_not_a_panic() {
+        // Byte 20 is inside the BOM: rustsec alone would panic quoting it.
+        let text = "`kkkkkkkk\"\ndea t= \"\u{feff}6-09- instead.\n";
+        let path = Path::new("crates/x/RUSTSEC-2099-0001.md");
+        assert_eq!(
+            parse_advisory(text, path).unwrap_err(),
+            "crates/x/RUSTSEC-2099-0001.md: malformed advisory: it does not start with \
+             ```toml front matter"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("crates/x")).unwrap();
+        std::fs::write(dir.path().join("crates/x/RUSTSEC-2099-0001.md"), text).unwrap();
+        let db = AdvisoryDb::load(dir.path()).unwrap();
+        assert_eq!(db.count, 0);
+        assert_eq!(db.problems.len(), 1);
+        assert!(db.problems[0].ends_with("it does not start with ```toml front matter"));
     }
 
     #[test]
