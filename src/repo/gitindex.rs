@@ -107,11 +107,15 @@ pub fn parse_index(d: &[u8], hash_len: usize) -> Result<Vec<String>, IndexError>
             loop {
                 let b = *d.get(pos).ok_or_else(|| bad("truncated varint"))?;
                 pos += 1;
-                strip = (strip << 7) | usize::from(b & 0x7f);
+                // A varint longer than a path can be is not an index.
+                strip = strip
+                    .checked_mul(128)
+                    .and_then(|s| s.checked_add(usize::from(b & 0x7f)))
+                    .ok_or_else(|| bad("bad prefix"))?;
                 if b & 0x80 == 0 {
                     break;
                 }
-                strip += 1;
+                strip = strip.checked_add(1).ok_or_else(|| bad("bad prefix"))?;
             }
             let nul = d[pos.min(d.len())..]
                 .iter()
@@ -208,6 +212,16 @@ mod tests {
             }
         }
         assert!(parse_index(&index(2, &["..a/b..", ".env"]), 20).is_ok());
+    }
+
+    #[test]
+    fn an_overlong_varint_is_an_error() {
+        // The fuzzer's input: a prefix varint that overflowed `usize`.
+        let d = include_bytes!("../../fuzz/regressions/gitindex/varint-overflow");
+        assert_eq!(
+            parse_index(d, 20),
+            Err(IndexError::Malformed("bad prefix".into()))
+        );
     }
 
     #[test]
