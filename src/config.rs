@@ -187,10 +187,15 @@ impl Config {
     }
 
     fn load_pyproject(path: &Path) -> Result<Option<Config>> {
-        let text = read(path)?;
-        let py: Pyproject = toml::from_str(&text).map_err(|e| toml_error(path, &text, &e))?;
+        Config::parse_pyproject(&read(path)?, path)
+    }
+
+    /// Parse a `pyproject.toml`'s text: its `[tool.botlint]` table, or `None`
+    /// when it has none; `path` is used in error messages.
+    pub(crate) fn parse_pyproject(text: &str, path: &Path) -> Result<Option<Config>> {
+        let py: Pyproject = toml::from_str(text).map_err(|e| toml_error(path, text, &e))?;
         match py.tool.and_then(|t| t.botlint) {
-            Some(raw) => Config::from_raw(raw, &text, path).map(Some),
+            Some(raw) => Config::from_raw(raw, text, path).map(Some),
             None => Ok(None),
         }
     }

@@ -178,6 +178,37 @@ pub struct RawFinding {
     pub secret_hash: Option<String>,
 }
 
+/// What to redact in a file, given the byte ranges of the secrets found in it:
+/// those ranges and every other place the same secret text occurs (a key
+/// repeated in a comment or a second assignment that no pattern matched),
+/// sorted and merged where they overlap, as [`redact_line`] wants them.
+pub fn redaction_ranges(bytes: &[u8], found: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    let mut ranges = found.to_vec();
+    let mut secrets: Vec<&[u8]> = found
+        .iter()
+        .map(|&(s, e)| &bytes[s..e])
+        .filter(|s| !s.is_empty())
+        .collect();
+    secrets.sort_unstable();
+    secrets.dedup();
+    // One pass over the file for all of them, overlapping matches included.
+    if let Ok(ac) = aho_corasick::AhoCorasick::new(&secrets) {
+        ranges.extend(
+            ac.find_overlapping_iter(bytes)
+                .map(|m| (m.start(), m.end())),
+        );
+    }
+    ranges.sort_unstable();
+    let mut merged: Vec<(usize, usize)> = Vec::with_capacity(ranges.len());
+    for (s, e) in ranges {
+        match merged.last_mut() {
+            Some(last) if s < last.1 => last.1 = last.1.max(e),
+            _ => merged.push((s, e)),
+        }
+    }
+    merged
+}
+
 /// A source line with every secret on it redacted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedactedLine {
@@ -271,6 +302,19 @@ mod redact_tests {
             &r.text[r.highlight.0..r.highlight.1],
             "call(\"AKIA…\", \"wJal…\")"
         );
+    }
+
+    #[test]
+    fn every_occurrence_of_a_secret_is_redacted() {
+        // Found once (the assignment), repeated in the comment.
+        let src = b"KEY = 'jnyToNBv0YNQjTVCa9jE0gBA'  # was 'jnyToNBv0YNQjTVCa9jE0gBA'\nx";
+        let ranges = redaction_ranges(src, &[(7, 31)]);
+        assert_eq!(ranges, [(7, 31), (41, 65)]);
+        let r = redact_line(src, (0, 66), &ranges, (7, 31));
+        assert_eq!(r.text, "KEY = 'jnyT…'  # was 'jnyT…'");
+        assert_eq!(&r.text[r.highlight.0..r.highlight.1], "jnyT…");
+        // Overlapping occurrences merge into one range.
+        assert_eq!(redaction_ranges(b"aaaaaaaa", &[(0, 5)]), [(0, 8)]);
     }
 
     #[test]

@@ -10,6 +10,7 @@ pub mod classify;
 pub mod cli;
 pub mod config;
 pub mod finding;
+pub mod fuzz;
 pub mod lang;
 pub mod prefilter;
 pub mod repo;

@@ -5,7 +5,8 @@ use crate::checks::{self, CheckInput};
 use crate::classify::{classify, is_test_path, Kind, Lang};
 use crate::config::Config;
 use crate::finding::{
-    normalise_line, redact, redact_line, stable_hash, Finding, Location, RawFinding, Severity, Span,
+    normalise_line, redact, redact_line, redaction_ranges, stable_hash, Finding, Location,
+    RawFinding, Severity, Span,
 };
 use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
@@ -68,6 +69,8 @@ struct Ctx<'a> {
     rs_prefilter: &'a CodePrefilter,
     /// Is any code rule on?
     code_rules: bool,
+    /// Parse every source file, whatever the prefilter says (fuzzing).
+    parse_all: bool,
 }
 
 impl Ctx<'_> {
@@ -91,9 +94,79 @@ enum FileOutcome {
     Failed(String),
 }
 
+/// What the per-file pass needs, built once per run: the config, the secret
+/// engine and the code-rule prefilters. [`crate::fuzz`] drives it from bytes
+/// instead of a path: exactly the pass a scan runs on each file.
+pub(crate) struct FileScanner {
+    /// Parse every source file, whatever the code-rule prefilter says.
+    pub(crate) parse_all: bool,
+    config: Config,
+    only: Vec<String>,
+    engine: SecretEngine,
+    py_prefilter: CodePrefilter,
+    js_prefilter: CodePrefilter,
+    rs_prefilter: CodePrefilter,
+}
+
+/// The outcome of [`FileScanner::scan`] on one file.
+#[derive(Debug, Default)]
+pub(crate) struct FileScan {
+    /// Findings left after inline suppressions, redacted and fingerprinted.
+    pub findings: Vec<Finding>,
+    /// Why the file was not scanned (binary), if it was not.
+    pub skipped: Option<String>,
+}
+
+impl FileScanner {
+    /// `only`: run only these rules (all enabled rules when empty).
+    pub(crate) fn new(config: Config, only: Vec<String>) -> Result<FileScanner> {
+        let engine = SecretEngine::new(config.patterns.clone(), &config.allowlist)
+            .context("building the secret patterns")?;
+        Ok(FileScanner {
+            parse_all: false,
+            config,
+            only,
+            engine,
+            py_prefilter: CodePrefilter::new("python"),
+            js_prefilter: CodePrefilter::new("javascript"),
+            rs_prefilter: CodePrefilter::new("rust"),
+        })
+    }
+
+    fn ctx(&self) -> Ctx<'_> {
+        let mut ctx = Ctx {
+            config: &self.config,
+            engine: &self.engine,
+            only: &self.only,
+            py_prefilter: &self.py_prefilter,
+            js_prefilter: &self.js_prefilter,
+            rs_prefilter: &self.rs_prefilter,
+            code_rules: false,
+            parse_all: self.parse_all,
+        };
+        ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
+        ctx
+    }
+
+    /// The per-file pass on `bytes` as if read from `rel_path` (which decides the
+    /// file's kind and language, and is the path findings carry).
+    pub(crate) fn scan(&self, rel_path: &str, bytes: Vec<u8>) -> FileScan {
+        match scan_bytes(Path::new(rel_path), rel_path, bytes, &self.ctx()) {
+            FileOutcome::Scanned(findings, ..) => FileScan {
+                findings,
+                skipped: None,
+            },
+            FileOutcome::Skipped(s) => FileScan {
+                skipped: Some(s.reason),
+                ..FileScan::default()
+            },
+            FileOutcome::Failed(e) => unreachable!("no I/O from bytes: {e}"),
+        }
+    }
+}
+
 pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
-    let engine = SecretEngine::new(opts.config.patterns.clone(), &opts.config.allowlist)
-        .context("building the secret patterns")?;
+    let scanner = FileScanner::new(opts.config.clone(), opts.only.clone())?;
     let base = opts
         .config
         .source
@@ -119,19 +192,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     if !opts.no_ignore {
         add_tracked_ignored(&opts.paths, &excludes, &mut discovery);
     }
-    let py_prefilter = CodePrefilter::new("python");
-    let js_prefilter = CodePrefilter::new("javascript");
-    let rs_prefilter = CodePrefilter::new("rust");
-    let mut ctx = Ctx {
-        config: &opts.config,
-        engine: &engine,
-        only: &opts.only,
-        py_prefilter: &py_prefilter,
-        js_prefilter: &js_prefilter,
-        rs_prefilter: &rs_prefilter,
-        code_rules: false,
-    };
-    ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
+    let ctx = scanner.ctx();
     let mut report = ScanReport {
         skipped: discovery.skipped,
         errors: discovery.errors,
@@ -297,7 +358,14 @@ fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
         // A FIFO swapped in after discovery must not block the open.
         opts.custom_flags(libc::O_NONBLOCK);
     }
-    let file = opts.open(path).map_err(|e| Io(walk::io_reason(&e)))?;
+    let file = opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::NotFound {
+            // Discovery saw it (walked, or named and checked): removed since.
+            Skip(walk::VANISHED.into())
+        } else {
+            Io(walk::io_reason(&e))
+        }
+    })?;
     let md = file.metadata().map_err(|e| Io(walk::io_reason(&e)))?;
     if !md.is_file() {
         return Err(Skip("not a regular file".into()));
@@ -353,14 +421,23 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
         Err(ReadError::Skip(reason)) => return skipped(reason),
         Err(ReadError::Io(e)) => return FileOutcome::Failed(format!("{}: {e}", c.display)),
     };
+    scan_bytes(&c.path, &c.display, bytes, ctx)
+}
+
+/// The per-file pass on a file's bytes; `path` decides its kind, `display` is
+/// the path findings carry.
+fn scan_bytes(path: &Path, display: &str, bytes: Vec<u8>, ctx: &Ctx<'_>) -> FileOutcome {
     // UTF-16 text (PowerShell, Windows config files) is scanned as UTF-8: same lines,
     // columns counted in characters as everywhere else.
     let bytes = decode_utf16(&bytes).unwrap_or(bytes);
     if is_binary(&bytes) {
-        return skipped("binary (NUL byte in the first 8 KiB)".into());
+        return FileOutcome::Skipped(Skipped {
+            path: display.to_string(),
+            reason: "binary (NUL byte in the first 8 KiB)".into(),
+        });
     }
-    let kind = classify(&c.path, &bytes[..bytes.len().min(256)]);
-    let src = SourceFile::new(c.display.clone(), bytes);
+    let kind = classify(path, &bytes[..bytes.len().min(256)]);
+    let src = SourceFile::new(display.to_string(), bytes);
     let (findings, suppressed, parse, counted) = scan_source(&src, kind, ctx);
     FileOutcome::Scanned(findings, suppressed, parse, counted)
 }
@@ -440,7 +517,7 @@ fn scan_source(
             });
         }
     }
-    secret_ranges.sort_unstable();
+    let secret_ranges = redaction_ranges(&src.bytes, &secret_ranges);
     let mut out = Vec::with_capacity(raws.len());
     let mut suppressed = 0;
     for raw in raws {
@@ -485,7 +562,7 @@ fn code_rules(
         Lang::Rust => ctx.rs_prefilter.wants(&src.bytes),
         _ => ctx.py_prefilter.wants(&src.bytes),
     };
-    if !ctx.code_rules || !wanted {
+    if !ctx.code_rules || !(wanted || ctx.parse_all) {
         return (None, false);
     }
     let note = |reason: String| {

@@ -29,11 +29,20 @@ impl SourceFile {
         })
     }
 
-    /// The text, if the file is valid UTF-8 (lossy otherwise).
+    /// The text, with each byte that is not UTF-8 (a Latin-1 comment…) read
+    /// as a space: byte offsets in it are offsets in the file, so the front
+    /// ends' spans need no mapping (a lossy U+FFFD takes three bytes).
     pub fn text(&self) -> std::borrow::Cow<'_, str> {
         match std::str::from_utf8(&self.bytes) {
             Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => String::from_utf8_lossy(&self.bytes),
+            Err(_) => {
+                let mut out = String::with_capacity(self.bytes.len());
+                for chunk in self.bytes.utf8_chunks() {
+                    out.push_str(chunk.valid());
+                    out.extend(std::iter::repeat_n(' ', chunk.invalid().len()));
+                }
+                std::borrow::Cow::Owned(out)
+            }
         }
     }
 
@@ -115,5 +124,15 @@ mod tests {
             (2, 1, 2, 4)
         );
         assert_eq!(f.line_text(2), "x");
+    }
+
+    #[test]
+    fn text_keeps_byte_offsets_of_invalid_utf8() {
+        let f = SourceFile::new(
+            "a".into(),
+            b"# caf\xe9 \xe9\xe9\nx\xf0\x9f = '\xc3\xa9'".to_vec(),
+        );
+        assert_eq!(f.text(), "# caf    \nx   = '\u{e9}'");
+        assert_eq!(f.text().len(), f.bytes.len());
     }
 }

@@ -188,11 +188,15 @@ fn walk_roots(roots: &[PathBuf], opts: &WalkOptions<'_>, cwd: &Path, out: &mut D
             use ignore::WalkState;
             let mut local = Discovery::default();
             match entry {
-                Err(err) => {
-                    let msg = err.to_string();
+                Err(err) => match vanished_path(&err) {
+                    // Listed by its parent, gone when read: removed under our feet.
+                    Some(path) => local.skipped.push(Skipped {
+                        path: display_path(path, cwd),
+                        reason: VANISHED.into(),
+                    }),
                     // Loops cannot happen without following links; anything else is I/O.
-                    local.errors.push(msg);
-                }
+                    None => local.errors.push(err.to_string()),
+                },
                 Ok(entry) => {
                     let display = display_path(entry.path(), cwd);
                     if opts.excludes.is_excluded(entry.path()) {
@@ -231,6 +235,27 @@ fn walk_roots(roots: &[PathBuf], opts: &WalkOptions<'_>, cwd: &Path, out: &mut D
     out.files.extend(found.files);
     out.skipped.extend(found.skipped);
     out.errors.extend(found.errors);
+}
+
+/// Why a file or directory that discovery listed is not scanned: it is gone.
+pub const VANISHED: &str = "removed during the scan";
+
+/// The path of a walk error that says an entry no longer exists.
+fn vanished_path(err: &ignore::Error) -> Option<&Path> {
+    if err.io_error()?.kind() != std::io::ErrorKind::NotFound {
+        return None;
+    }
+    let mut e = err;
+    loop {
+        match e {
+            ignore::Error::WithPath { path, .. } => return Some(path),
+            ignore::Error::WithDepth { err, .. } | ignore::Error::WithLineNumber { err, .. } => {
+                e = err
+            }
+            ignore::Error::Partial(errs) if errs.len() == 1 => e = &errs[0],
+            _ => return None,
+        }
+    }
 }
 
 pub fn io_reason(e: &std::io::Error) -> String {

@@ -125,6 +125,12 @@ fn no_format_prints_the_full_secret() {
         "odd dir/a,b:c%.py",
         format!("BYBIT_API_SECRET = \"{SECRET}\"\n").as_bytes(),
     );
+    // Found once, repeated on the line where no pattern matches it.
+    write(
+        t.path(),
+        "repeat.py",
+        format!("API_SECRET = \"{SECRET}\"  # rotated, was {SECRET}\n").as_bytes(),
+    );
     let summary = t.path().join("summary.md");
     let summary_s = summary.to_str().unwrap();
     let envs = [
@@ -483,6 +489,55 @@ fn other_rules_snippets_are_redacted_even_with_the_secret_rule_off() {
     }
 }
 
+/// Bytes that are not UTF-8 (a Latin-1 comment) before a code-rule finding
+/// leave its line and column where they are, in every front end.
+#[test]
+fn code_rule_spans_after_non_utf8_bytes_are_exact() {
+    let home = common::isolated_home();
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let files: [(&str, &[u8]); 3] = [
+        (
+            "a.py",
+            b"# caf\xe9 \xe9\xe9\xe9\nimport requests\nx = 1; requests.get(\"https://api.example.com/x\")\n",
+        ),
+        (
+            "b.js",
+            b"// caf\xe9 \xe9\xe9\xe9\nconst axios = require('axios');\nx = 1; axios.get('https://api.example.com/x');\n",
+        ),
+        (
+            "c.rs",
+            b"// caf\xe9 \xe9\xe9\xe9\nfn f() { let _x = 1; let c = reqwest::Client::new(); }\n",
+        ),
+    ];
+    for (name, bytes) in files {
+        write(d, name, bytes);
+    }
+    let out = common::botlint(d, home.path(), &[".", "--format", "json", "--exit-zero"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let spans: Vec<String> = doc["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            format!(
+                "{} {} {}",
+                f["path"].as_str().unwrap(),
+                f["rule"],
+                f["span"]
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            r#"a.py "http-timeout-missing" {"end_col":49,"end_line":3,"start_col":8,"start_line":3}"#,
+            r#"b.js "http-timeout-missing" {"end_col":46,"end_line":3,"start_col":8,"start_line":3}"#,
+            r#"c.rs "http-timeout-missing" {"end_col":52,"end_line":2,"start_col":30,"start_line":2}"#,
+        ]
+    );
+}
+
 #[test]
 fn utf16_sparse_and_nul_files() {
     let home = common::isolated_home();
@@ -546,4 +601,97 @@ fn code_findings_in_tests_are_one_level_lower() {
             ("tests/test_client.py".to_string(), "warning".to_string())
         ]
     );
+}
+
+/// A tree of many small directories, removed by another hand while botlint
+/// walks and reads it: whatever vanished is skipped with a reason (it was
+/// there, now it is not: neither an I/O error nor a panic), the run ends with
+/// 1 for the secret that stays, and `-v` lists what was skipped. Several
+/// rounds, each starting the removal a little later, so that it meets the walk
+/// and the reads at different points; some round must meet it.
+#[test]
+fn a_directory_removed_while_scanning_is_skipped_not_an_error() {
+    const DIRS: usize = 150;
+    const REASON: &str = "removed during the scan";
+    let home = common::isolated_home();
+    let mut raced = 0;
+    for round in 0..10u64 {
+        let root = tempfile::tempdir().unwrap();
+        let d = root.path();
+        write(
+            d,
+            "keep/bot.py",
+            format!("API_SECRET = \"{SECRET}\"\n").as_bytes(),
+        );
+        for i in 0..DIRS {
+            for f in ["a.py", "b.json", "c/d.txt"] {
+                write(d, &format!("gone/{i:03}/{f}"), b"x = 1\n");
+            }
+        }
+        let gone = d.join("gone");
+        let remover = std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(round * 4));
+            // Directory by directory, as `rm -r` does: the walk meets half-removed ones.
+            for i in 0..DIRS {
+                let _ = fs::remove_dir_all(gone.join(format!("{i:03}")));
+            }
+        });
+        let json = round % 2 == 0;
+        let args: &[&str] = if json {
+            &[".", "--format", "json", "--threads", "2"]
+        } else {
+            &[".", "-v", "--threads", "2"]
+        };
+        let start = Instant::now();
+        let out = common::botlint(d, home.path(), args);
+        assert!(start.elapsed() < Duration::from_secs(20), "round {round}");
+        remover.join().unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(code(&out), 1, "round {round}: {err}\n{stdout}");
+        assert!(!err.contains("panicked"), "round {round}: {err}");
+        // (path, reason) of every skipped entry.
+        let skipped: Vec<(String, String)> = if json {
+            let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+            assert_eq!(doc["errors"], serde_json::json!([]), "round {round}");
+            assert_eq!(
+                common::findings(&out.stdout),
+                [(
+                    "keep/bot.py".to_string(),
+                    1,
+                    "hardcoded-secret/generic-secret".to_string()
+                )],
+                "round {round}"
+            );
+            doc["skipped"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|s| {
+                    (
+                        s["path"].as_str().unwrap().into(),
+                        s["reason"].as_str().unwrap().into(),
+                    )
+                })
+                .collect()
+        } else {
+            assert!(!stdout.contains("error:"), "round {round}: {stdout}");
+            assert!(stdout.contains("keep/bot.py:1:"), "round {round}: {stdout}");
+            stdout
+                .lines()
+                .filter_map(|l| l.strip_prefix("skipped: "))
+                .map(|l| {
+                    let (p, r) = l.split_once(": ").expect("skipped: PATH: REASON");
+                    (p.to_string(), r.to_string())
+                })
+                .collect()
+        };
+        for (path, reason) in &skipped {
+            assert!(path.starts_with("gone/"), "round {round}: {path}");
+            assert_eq!(reason, REASON, "round {round}: {path}");
+        }
+        raced += usize::from(!skipped.is_empty());
+    }
+    // The other rounds ran wholly before or after the removal.
+    assert!(raced > 0, "no round met the removal");
 }

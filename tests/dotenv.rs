@@ -177,3 +177,53 @@ fn tracked_files_that_gitignore_matches_are_still_scanned() {
         .collect();
     assert_eq!(paths, ["data/keys.py", "data/local.py"]);
 }
+
+/// A git index entry of one path, version 2, as git lays it out (the parser
+/// reads neither the stat data nor the object id).
+fn index_v2(path: &str) -> Vec<u8> {
+    let mut d = b"DIRC".to_vec();
+    d.extend(2u32.to_be_bytes());
+    d.extend(1u32.to_be_bytes());
+    d.extend([0u8; 40]);
+    d.extend([0xabu8; 20]);
+    d.extend((path.len() as u16).to_be_bytes());
+    d.extend(path.as_bytes());
+    let len = 62 + path.len();
+    d.extend(std::iter::repeat_n(0u8, (len + 8) / 8 * 8 - len));
+    d
+}
+
+/// An index that names a path outside the working tree (git never writes
+/// one; a crafted repository can) does not make botlint read that file: the
+/// index is reported as unreadable, and the scan stays inside the root.
+#[test]
+fn an_index_path_outside_the_work_tree_is_not_read() {
+    let home = common::isolated_home();
+    let top = tempfile::tempdir().unwrap();
+    let d = top.path().join("repo");
+    fs::create_dir(&d).unwrap();
+    common::git(&d, home.path(), &["init", "-q"]);
+    write(
+        top.path(),
+        "outside.py",
+        "API_SECRET = \"Zq3kLm9Pw2XrT7vB4nY8cD1fG6hJ0sA5\"\n",
+    );
+    write(&d, "bot.py", "print('hi')\n");
+    fs::write(d.join(".git/index"), index_v2("../outside.py")).unwrap();
+    let out = common::botlint(&d, home.path(), &[".", "--format", "json"]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    assert_eq!(common::findings(&out.stdout), []);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        doc["warnings"],
+        serde_json::json!([
+            ".git/index: cannot read git's index (entry 1: path \"../outside.py\" leaves the \
+             working tree); env-file-tracked was not checked"
+        ])
+    );
+}

@@ -90,7 +90,7 @@ pub fn parse_index(d: &[u8], hash_len: usize) -> Result<Vec<String>, IndexError>
     let mut pos = 12;
     let mut paths = Vec::with_capacity(count.min(1 << 20));
     let mut prev: Vec<u8> = Vec::new();
-    for _ in 0..count {
+    for n in 1..=count {
         let entry_start = pos;
         let flags_at = pos + 40 + hash_len;
         let flags = d
@@ -107,11 +107,15 @@ pub fn parse_index(d: &[u8], hash_len: usize) -> Result<Vec<String>, IndexError>
             loop {
                 let b = *d.get(pos).ok_or_else(|| bad("truncated varint"))?;
                 pos += 1;
-                strip = (strip << 7) | usize::from(b & 0x7f);
+                // A varint longer than a path can be is not an index.
+                strip = strip
+                    .checked_mul(128)
+                    .and_then(|s| s.checked_add(usize::from(b & 0x7f)))
+                    .ok_or_else(|| bad("bad prefix"))?;
                 if b & 0x80 == 0 {
                     break;
                 }
-                strip += 1;
+                strip = strip.checked_add(1).ok_or_else(|| bad("bad prefix"))?;
             }
             let nul = d[pos.min(d.len())..]
                 .iter()
@@ -136,7 +140,18 @@ pub fn parse_index(d: &[u8], hash_len: usize) -> Result<Vec<String>, IndexError>
             pos = entry_start + (len + 8) / 8 * 8;
             p
         };
-        paths.push(String::from_utf8_lossy(&path).into_owned());
+        let shown = String::from_utf8_lossy(&path).into_owned();
+        // Git never writes `..`, `.`, empty parts or a leading `/`; a crafted
+        // index could, and the scan must not follow it out of the work tree.
+        if path
+            .split(|&b| b == b'/')
+            .any(|c| matches!(c, b"" | b"." | b".."))
+        {
+            return Err(bad(&format!(
+                "entry {n}: path {shown:?} leaves the working tree"
+            )));
+        }
+        paths.push(shown);
         prev = path;
     }
     Ok(paths)
@@ -181,6 +196,32 @@ mod tests {
         let paths = [".env", "bot/.env.local", "bot/main.py", "bot/main2.py"];
         assert_eq!(parse_index(&index(2, &paths), 20).unwrap(), paths);
         assert_eq!(parse_index(&index(4, &paths), 20).unwrap(), paths);
+    }
+
+    #[test]
+    fn rejects_paths_that_leave_the_work_tree() {
+        for p in ["../x", "a/../../x", "/etc/passwd", "a//b", "./a", "a/", ""] {
+            for v in [2, 4] {
+                assert_eq!(
+                    parse_index(&index(v, &["ok", p]), 20),
+                    Err(IndexError::Malformed(format!(
+                        "entry 2: path {p:?} leaves the working tree"
+                    ))),
+                    "v{v} {p:?}"
+                );
+            }
+        }
+        assert!(parse_index(&index(2, &["..a/b..", ".env"]), 20).is_ok());
+    }
+
+    #[test]
+    fn an_overlong_varint_is_an_error() {
+        // The fuzzer's input: a prefix varint that overflowed `usize`.
+        let d = include_bytes!("../../fuzz/regressions/gitindex/varint-overflow");
+        assert_eq!(
+            parse_index(d, 20),
+            Err(IndexError::Malformed("bad prefix".into()))
+        );
     }
 
     #[test]

@@ -123,6 +123,25 @@ impl AdvisoryDb {
         self.by_crate.get(name).map(Vec::as_slice).unwrap_or(&[])
     }
 
+    /// A database of these advisories (fuzzing).
+    pub(crate) fn from_advisories(advisories: Vec<Advisory>) -> AdvisoryDb {
+        let mut by_crate: HashMap<String, Vec<Advisory>> = HashMap::new();
+        let count = advisories.len();
+        for a in advisories {
+            by_crate
+                .entry(a.metadata.package.as_str().to_string())
+                .or_default()
+                .push(a);
+        }
+        AdvisoryDb {
+            path: PathBuf::new(),
+            by_crate,
+            count,
+            newest: None,
+            problems: Vec::new(),
+        }
+    }
+
     /// Load `crates/*/*.md` under `dir`.
     pub fn load(dir: &Path) -> Result<AdvisoryDb, LoadError> {
         AdvisoryDb::load_for(dir, None)
@@ -286,7 +305,11 @@ enum Loaded {
 
 /// The `date = "YYYY-MM-DD"` of an advisory's front matter, without parsing it.
 fn peek_date(path: &Path) -> Option<(u32, u32, u32)> {
-    let text = std::fs::read(path).ok()?;
+    peek_date_in(&std::fs::read(path).ok()?)
+}
+
+/// The `date = "YYYY-MM-DD"` in an advisory file's text, if it has one.
+pub(crate) fn peek_date_in(text: &[u8]) -> Option<(u32, u32, u32)> {
     let end =
         memchr::memmem::find(&text[3.min(text.len())..], b"```").map_or(text.len(), |e| e + 3);
     for line in text[..end].split(|&b| b == b'\n') {
@@ -316,6 +339,20 @@ fn load_advisory(path: &Path) -> Result<Option<Advisory>, String> {
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{shown}: cannot read: {}", crate::walk::io_reason(&e)))?;
+    parse_advisory(&text, path)
+}
+
+/// Parse the text of the advisory file at `path` (`crates/<package>/<id>.md`:
+/// the path is checked against what the file says), as [`AdvisoryDb::load`] does.
+pub(crate) fn parse_advisory(text: &str, path: &Path) -> Result<Option<Advisory>, String> {
+    let shown = path.display();
+    // rustsec 0.33 quotes the first 20 bytes of a file that does not start
+    // so, and panics when byte 20 falls inside a character.
+    if !text.starts_with("```toml") {
+        return Err(format!(
+            "{shown}: malformed advisory: it does not start with ```toml front matter"
+        ));
+    }
     let mut adv: Advisory = text
         .parse()
         .map_err(|e: rustsec::Error| format!("{shown}: malformed advisory: {}", chain(&e)))?;
@@ -531,6 +568,25 @@ mod tests {
             Origin::Default
         );
         assert_eq!(locate_with(None, None, None), None);
+    }
+
+    #[test]
+    fn a_file_without_front_matter_is_an_error_not_a_panic() {
+        // Byte 20 is inside the BOM: rustsec alone would panic quoting it.
+        let text = "`kkkkkkkk\"\ndea t= \"\u{feff}6-09- instead.\n";
+        let path = Path::new("crates/x/RUSTSEC-2099-0001.md");
+        assert_eq!(
+            parse_advisory(text, path).unwrap_err(),
+            "crates/x/RUSTSEC-2099-0001.md: malformed advisory: it does not start with \
+             ```toml front matter"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("crates/x")).unwrap();
+        std::fs::write(dir.path().join("crates/x/RUSTSEC-2099-0001.md"), text).unwrap();
+        let db = AdvisoryDb::load(dir.path()).unwrap();
+        assert_eq!(db.count, 0);
+        assert_eq!(db.problems.len(), 1);
+        assert!(db.problems[0].ends_with("it does not start with ```toml front matter"));
     }
 
     #[test]

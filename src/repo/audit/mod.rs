@@ -138,18 +138,23 @@ pub fn parse_lockfiles(files: &[(PathBuf, String)]) -> Vec<Result<ParsedLock, St
                     "{display}: Cargo.lock is not valid UTF-8; its dependencies were not audited"
                 )
             })?;
-            let lock = lockfile::parse(&text).map_err(|e| {
-                format!(
-                    "{display}: cannot parse Cargo.lock ({e}); its dependencies were not audited"
-                )
-            })?;
-            Ok(ParsedLock {
-                display: display.clone(),
-                text,
-                lock,
-            })
+            ParsedLock::from_text(display, text)
         })
         .collect()
+}
+
+impl ParsedLock {
+    /// Parse a lockfile's text; the error names `display`.
+    pub(crate) fn from_text(display: &str, text: String) -> Result<ParsedLock, String> {
+        let lock = lockfile::parse(&text).map_err(|e| {
+            format!("{display}: cannot parse Cargo.lock ({e}); its dependencies were not audited")
+        })?;
+        Ok(ParsedLock {
+            display: display.to_string(),
+            text,
+            lock,
+        })
+    }
 }
 
 /// The crates.io package names in the parsed lockfiles: the advisories worth parsing.
@@ -273,7 +278,7 @@ pub fn check(
 
 /// How many packages the yanked check could and could not answer.
 #[derive(Debug, Default, Clone)]
-struct YankedTally {
+pub(crate) struct YankedTally {
     checked: usize,
     unknown: usize,
     examples: Vec<String>,
@@ -312,7 +317,7 @@ impl YankedTally {
     }
 }
 
-fn audit_one(
+pub(crate) fn audit_one(
     parsed: ParsedLock,
     db: Option<&AdvisoryDb>,
     cache: Option<&IndexCache>,

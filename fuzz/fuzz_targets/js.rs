@@ -1,0 +1,5 @@
+#![no_main]
+//! See botlint::fuzz::js for what it feeds and which invariants it checks.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| botlint::fuzz::js(data));
