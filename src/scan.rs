@@ -235,12 +235,14 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
             FileOutcome::Failed(e) => report.errors.push(e),
         }
     }
-    // Repository-level checks.
+    // Repository-level checks: the dotenv rules look at `.env`-like files only.
     let listed: Vec<(PathBuf, String)> = discovery
         .files
         .iter()
+        .filter(|c| dotenv::is_secret_env(&c.path))
         .map(|c| (c.path.clone(), c.display.clone()))
         .collect();
+
     let env = dotenv::check(
         &listed,
         &opts.paths,

@@ -100,7 +100,7 @@ impl IgnoreOracle {
     }
 }
 
-fn is_secret_env(path: &Path) -> bool {
+pub(crate) fn is_secret_env(path: &Path) -> bool {
     path.file_name()
         .and_then(|n| n.to_str())
         .and_then(dotenv_name)
