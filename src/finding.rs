@@ -183,7 +183,12 @@ pub struct RawFinding {
 /// repeated in a comment or a second assignment that no pattern matched),
 /// sorted and merged where they overlap, as [`redact_line`] wants them.
 pub fn redaction_ranges(bytes: &[u8], found: &[(usize, usize)]) -> Vec<(usize, usize)> {
+    if found.is_empty() {
+        // Nothing found, nothing to look for (an empty automaton still reads the file).
+        return Vec::new();
+    }
     let mut ranges = found.to_vec();
+
     let mut secrets: Vec<&[u8]> = found
         .iter()
         .map(|&(s, e)| &bytes[s..e])

@@ -519,7 +519,13 @@ fn scan_source(
             });
         }
     }
-    let secret_ranges = redaction_ranges(&src.bytes, &secret_ranges);
+    // Only findings show snippets: without one, there is nothing to redact.
+    let secret_ranges = if raws.is_empty() {
+        Vec::new()
+    } else {
+        redaction_ranges(&src.bytes, &secret_ranges)
+    };
+
     let mut out = Vec::with_capacity(raws.len());
     let mut suppressed = 0;
     for raw in raws {

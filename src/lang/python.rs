@@ -321,8 +321,12 @@ impl<'s> Extractor<'s> {
                     }
                 }
                 let base = self.resolve_at(&a.value, depth + 1)?;
+                let mut path = base.path;
+                path.push('.');
+                path.push_str(a.attr.as_str());
                 Some(Resolved {
-                    path: format!("{}.{}", base.path, a.attr.as_str()),
+                    path,
+
                     resolved: base.resolved,
                     ctor: None,
                     imported: base.imported,
