@@ -704,19 +704,33 @@ impl<'a> Extractor<'a> {
         }
         let (callee, resolved) = self.resolve(&p.path);
         let args = c.args.iter().map(|a| self.value_of(a, 0)).collect();
+        let span = if c.attrs.is_empty() {
+            (
+                self.expr_span(&c.func).0,
+                self.sp(c.paren_token.span.close()).1,
+            )
+        } else {
+            self.span_of(c)
+        };
+        let callee_span = self.expr_span(&c.func);
+        Some(self.push_call(callee, resolved, (span, callee_span), args, chain))
+    }
+
+    /// Record a call (Rust has no keyword arguments, no `*args`, no
+    /// receiver apart from the chain) and return its index.
+    fn push_call(
+        &mut self,
+        callee: String,
+        resolved: bool,
+        (span, callee_span): (ByteSpan, ByteSpan),
+        args: Vec<Value>,
+        chain: Vec<Kwarg>,
+    ) -> usize {
         self.facts.calls.push(Call {
             callee,
             resolved,
-            span: if c.attrs.is_empty() {
-                (
-                    self.expr_span(&c.func).0,
-                    self.sp(c.paren_token.span.close()).1,
-                )
-            } else {
-                self.span_of(c)
-            },
-
-            callee_span: self.expr_span(&c.func),
+            span,
+            callee_span,
             scope: self.scope,
             args,
             kwargs: Vec::new(),
@@ -725,7 +739,7 @@ impl<'a> Extractor<'a> {
             receiver: None,
             chain,
         });
-        Some(self.facts.calls.len() - 1)
+        self.facts.calls.len() - 1
     }
 
     /// A method-call chain `root.m1(a).m2(b)…`: one call for the root with
@@ -792,20 +806,7 @@ impl<'a> Extractor<'a> {
         }
         let callee = self.dotted(root).unwrap_or_else(|| "<expr>".into());
         let span = self.expr_span(root);
-        self.facts.calls.push(Call {
-            callee,
-            resolved: false,
-            span,
-            callee_span: span,
-            scope: self.scope,
-            args: Vec::new(),
-            kwargs: Vec::new(),
-            star_args: false,
-            star_kwargs: false,
-            receiver: None,
-            chain,
-        });
-        Some(self.facts.calls.len() - 1)
+        Some(self.push_call(callee, false, (span, span), Vec::new(), chain))
     }
 
     /// An expression that may hold a call or a chain: returns its call index.
