@@ -331,30 +331,39 @@ fn called(bytes: &[u8], start: usize, end: usize) -> bool {
 mod tests {
     use super::*;
 
+    /// `lang`'s prefilter wants each of `yes` and none of `no`.
+    fn check(lang: &'static str, yes: &[&str], no: &[&str]) {
+        let p = CodePrefilter::new(lang);
+        for y in yes {
+            assert!(p.wants(y.as_bytes()), "{lang} should want {y:?}");
+        }
+        for n in no {
+            assert!(!p.wants(n.as_bytes()), "{lang} should not want {n:?}");
+        }
+    }
+
     #[test]
     fn python_modules_count_on_import_lines_only() {
-        let p = CodePrefilter::new("python");
-        for yes in [
-            "import requests\n",
-            "import requests as r\n",
-            "from aiohttp import ClientSession\n",
-            "import os, httpx\n",
-            "    from urllib.request import urlopen\n",
-            "x = 1\nimport websocket\n",
-        ] {
-            assert!(p.wants(yes.as_bytes()), "{yes:?}");
-        }
-        for no in [
-            "# too many requests\n",
-            "\"\"\"Sends requests.\"\"\"\n",
-            "import requests_oauthlib\n",
-            "class WebsocketAssistant: pass\n",
-            "from .requests import x\n",
-            "import os  # requests\n",
-            "x = 'http' \n",
-        ] {
-            assert!(!p.wants(no.as_bytes()), "{no:?}");
-        }
+        check(
+            "python",
+            &[
+                "import requests\n",
+                "import requests as r\n",
+                "from aiohttp import ClientSession\n",
+                "import os, httpx\n",
+                "    from urllib.request import urlopen\n",
+                "x = 1\nimport websocket\n",
+            ],
+            &[
+                "# too many requests\n",
+                "\"\"\"Sends requests.\"\"\"\n",
+                "import requests_oauthlib\n",
+                "class WebsocketAssistant: pass\n",
+                "from .requests import x\n",
+                "import os  # requests\n",
+                "x = 'http' \n",
+            ],
+        );
     }
 
     #[test]
@@ -390,8 +399,9 @@ mod tests {
 
     #[test]
     fn rust_log_sinks_and_debug_count_with_a_secret_in_their_window() {
-        let rs = CodePrefilter::new("rust");
-        for yes in [
+        check(
+            "rust",
+            &[
             "fn f(c: &C) { info!(\"key {}\", c.api_key); }",
             "fn f() { tracing::info! (secret = %s, \"x\"); }",
             "fn f() { println!(\"{api_secret}\"); }",
@@ -400,15 +410,12 @@ mod tests {
             "#[derive(Debug)]\nstruct C { api_secret: String }",
             "#[derive(Clone, Debug, Deserialize)]\n#[serde(rename_all = \"camelCase\")]\npub struct C<T> where T: Clone {\n    pub password: T,\n}",
             "#[derive(Debug)] struct K(String, /* private_key */ String);",
-        ] {
-            assert!(rs.wants(yes.as_bytes()), "{yes}");
-        }
-        for no in [
+            ],
+            &[
             "fn f() { info!(\"started\"); }\nconst SECRET_NAME: &str = \"x\";",
             "#[derive(Debug)]\nstruct C { id: u64 }\nfn g(api_secret: &str) {}",
             "#[derive(Debug)] struct Unit;\nfn g(token_secret: &str) {}",
-        ] {
-            assert!(!rs.wants(no.as_bytes()), "{no}");
-        }
+            ],
+        );
     }
 }
