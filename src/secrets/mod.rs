@@ -165,7 +165,11 @@ impl SecretEngine {
         cleared: &mut Vec<(usize, usize)>,
     ) {
         let c = pattern.compiled();
+        if !c.may_match(bytes) {
+            return;
+        }
         let spec = &pattern.spec;
+
         for caps in c.regex.captures_iter(bytes) {
             let m = match c.secret_group {
                 Some(g) => match caps.get(g) {
