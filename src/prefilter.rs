@@ -15,8 +15,9 @@
 //! prefilter reads every byte of every source file, and five passes cost more
 //! than parsing the files they let through.
 
+use crate::keywords::KeywordSet;
 use crate::rules;
-use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
+use std::ops::ControlFlow;
 
 /// What a word does for the prefilter, and how a hit must look to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,9 +42,9 @@ enum Role {
 
 pub struct CodePrefilter {
     lang: &'static str,
-    automaton: AhoCorasick,
+    automaton: KeywordSet,
     /// With `log-window`: the secret-like words alone, for the windows.
-    secret_words: Option<AhoCorasick>,
+    secret_words: Option<KeywordSet>,
     /// For each pattern of the automaton: its text as written and its roles.
     words: Vec<(String, Vec<Role>)>,
 }
@@ -111,19 +112,11 @@ impl CodePrefilter {
                 add(w, Role::Secret);
             }
         }
-        let automaton = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(words.iter().map(|(w, _)| w))
-            .expect("prefilter words");
-        let secret_words = pf.log_window.then(|| {
-            AhoCorasick::builder()
-                .ascii_case_insensitive(true)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(&secret_words)
-                .expect("prefilter secret words")
-        });
+        let automaton =
+            KeywordSet::new(words.iter().map(|(w, _)| w), true).expect("prefilter words");
+        let secret_words = pf
+            .log_window
+            .then(|| KeywordSet::new(&secret_words, true).expect("prefilter secret words"));
         CodePrefilter {
             lang,
             automaton,
@@ -135,9 +128,8 @@ impl CodePrefilter {
     /// Is this file worth parsing?
     pub fn wants(&self, bytes: &[u8]) -> bool {
         let (mut log, mut secret) = (false, false);
-        for m in self.automaton.find_overlapping_iter(bytes) {
-            let (word, roles) = &self.words[m.pattern().as_usize()];
-            let (start, end) = (m.start(), m.end());
+        let found = self.automaton.each_hit(bytes, |k, start, end| {
+            let (word, roles) = &self.words[k];
             let exact = &bytes[start..end] == word.as_bytes();
             for &role in roles {
                 let counts = match role {
@@ -159,18 +151,19 @@ impl CodePrefilter {
                     continue;
                 }
                 match role {
-                    Role::Net | Role::NetModule | Role::NetWord => return true,
+                    Role::Net | Role::NetModule | Role::NetWord => return ControlFlow::Break(()),
                     // Its window had a secret-like word.
-                    Role::Log if self.secret_words.is_some() => return true,
+                    Role::Log if self.secret_words.is_some() => return ControlFlow::Break(()),
                     Role::Secret => secret = true,
                     _ => log = true,
                 }
                 if log && secret {
-                    return true;
+                    return ControlFlow::Break(());
                 }
             }
-        }
-        false
+            ControlFlow::Continue(())
+        });
+        found.is_some()
     }
 }
 

@@ -11,12 +11,13 @@ pub mod validate;
 
 use crate::classify::Kind;
 use crate::finding::{stable_hash, Severity};
+use crate::keywords::KeywordSet;
 use crate::rules::{self, SensitiveNames};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use anyhow::{Context, Result};
 use pattern::{parse_patterns, Pattern, PatternSpec};
 use regex::bytes::Regex;
 use std::collections::BTreeMap;
+use std::ops::ControlFlow;
 
 /// The sub-id of findings from the generic detector.
 pub const GENERIC_ID: &str = "generic-secret";
@@ -99,18 +100,19 @@ impl SecretEngine {
         // Where the generic detector's line keywords are (found in the same pass).
         let mut generic_lines: Vec<(usize, usize)> = Vec::new();
         for k in &self.keywords {
-            let Some(ac) = &k.automaton else { continue };
-            for m in ac.find_overlapping_iter(bytes) {
-                for &p in &k.owners[m.pattern().as_usize()] {
+            let Some(set) = &k.automaton else { continue };
+            set.each_hit::<()>(bytes, |kw, start, end| {
+                for &p in &k.owners[kw] {
                     if p == GENERIC_OWNER {
-                        generic_lines.push((m.start(), m.end()));
+                        generic_lines.push((start, end));
                     } else if self.patterns[p].spec.whole_file || !self.windowed {
                         windows[p] = Windows::WholeFile;
                     } else {
-                        windows[p].add(bytes, m.start(), m.end());
+                        windows[p].add(bytes, start, end);
                     }
                 }
-            }
+                ControlFlow::Continue(())
+            });
         }
         // (priority, hit)
         let mut hits: Vec<(usize, SecretHit)> = Vec::new();
@@ -219,7 +221,7 @@ impl SecretEngine {
 /// match them as written, in one automaton, and which patterns own each one.
 struct Keywords {
     /// `None` when no pattern has such keywords.
-    automaton: Option<AhoCorasick>,
+    automaton: Option<KeywordSet>,
     /// For each keyword (by Aho-Corasick pattern index), the patterns that list it.
     owners: Vec<Vec<usize>>,
 }
@@ -266,13 +268,8 @@ impl Keywords {
         }
         let mut kws: Vec<(&String, &usize)> = index.iter().collect();
         kws.sort_by_key(|(_, &i)| i);
-        // A DFA: every byte of every file goes through this automaton, and
-        // the DFA is several times faster per byte than the default NFA.
-        let automaton = AhoCorasickBuilder::new()
-            .ascii_case_insensitive(!match_case)
-            .match_kind(MatchKind::Standard)
-            .kind(Some(AhoCorasickKind::DFA))
-            .build(kws.iter().map(|(k, _)| k.as_str()))?;
+        let automaton = KeywordSet::new(kws.iter().map(|(k, _)| k.as_str()), !match_case)?;
+
         Ok(Keywords {
             automaton: Some(automaton),
             owners,
@@ -426,20 +423,24 @@ mod tests {
             .automaton
             .as_ref()
             .expect("discord-bot-token-bare matches case");
-        assert!(cased_ac.is_match("NTk"));
-        assert!(!cased_ac.is_match("print(content)"));
-        let owner = |k: &Keywords, m: aho_corasick::Match| match k.owners[m.pattern().as_usize()][0]
-        {
-            GENERIC_OWNER => "generic".to_string(),
-            p => specs[p].id.clone(),
+        assert!(cased_ac.is_match(b"NTk"));
+        assert!(!cased_ac.is_match(b"print(content)"));
+        let owners = |k: &Keywords, text: &str| {
+            let mut ids = Vec::new();
+            if let Some(set) = &k.automaton {
+                set.each_hit::<()>(text.as_bytes(), |kw, _, _| {
+                    ids.extend(k.owners[kw].iter().map(|&p| match p {
+                        GENERIC_OWNER => "generic".to_string(),
+                        p => specs[p].id.clone(),
+                    }));
+                    ControlFlow::Continue(())
+                });
+            }
+            ids
         };
-
-        let m = cased_ac.find("NT").unwrap();
-        assert_eq!(owner(&cased, m), "discord-bot-token-bare");
-        let any_ac = any_case.automaton.as_ref().unwrap();
-        assert!(any_ac
-            .find_overlapping_iter("print(content)")
-            .all(|m| owner(&any_case, m) != "discord-bot-token-bare"));
+        assert_eq!(owners(&cased, "NT"), ["discord-bot-token-bare"]);
+        let any = owners(&any_case, "print(content)");
+        assert!(!any.iter().any(|id| id == "discord-bot-token-bare"));
     }
 
     #[test]
