@@ -22,13 +22,13 @@
 
 use super::facts::*;
 use crate::rules::clients::LogSinks;
+use foldhash::HashMap;
 use oxc_allocator::Allocator;
 use oxc_ast::ast::*;
 use oxc_ast_visit::{walk, Visit};
 use oxc_parser::{ParseOptions, Parser};
 use oxc_span::{GetSpan, SourceType};
 use oxc_syntax::scope::ScopeFlags;
-use std::collections::HashMap;
 use std::path::Path;
 use std::rc::Rc;
 
@@ -336,8 +336,8 @@ fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
         in_template: 0,
         next_obj_name: None,
         class_attrs: Vec::new(),
-        call_at: HashMap::new(),
-        chain_root: HashMap::new(),
+        call_at: HashMap::default(),
+        chain_root: HashMap::default(),
     };
     x.prebind(&ret.program.body);
     x.visit_program(&ret.program);
@@ -373,8 +373,8 @@ impl Scope {
     fn new(id: ScopeId) -> Scope {
         Scope {
             id,
-            names: HashMap::new(),
-            calls: HashMap::new(),
+            names: HashMap::default(),
+            calls: HashMap::default(),
         }
     }
 }
@@ -1265,7 +1265,7 @@ impl<'s> Extractor<'s> {
     /// `this.x = <call>` in a class's constructor and methods, and
     /// `x = <call>` property definitions.
     fn class_bindings(&self, body: &ClassBody) -> HashMap<String, Binding> {
-        let mut found: HashMap<String, Option<Binding>> = HashMap::new();
+        let mut found: HashMap<String, Option<Binding>> = HashMap::default();
         let mut note = |name: String, b: Binding| {
             if matches!(b, Binding::Local | Binding::Str) {
                 return;

@@ -13,7 +13,9 @@ use crate::rules::clients::LogSinks;
 use ruff_python_ast::{self as ast, Expr, Stmt};
 use ruff_python_parser::{parse_unchecked, Mode, ParseOptions};
 use ruff_text_size::Ranged;
-use std::collections::HashMap;
+// foldhash: seeded like std's SipHash (no crafted-collision blowup on hostile names),
+// several times cheaper per identifier; scopes hash every name the file uses.
+use foldhash::HashMap;
 use std::rc::Rc;
 
 /// Files nested deeper than this (brackets) or indented deeper than this many
@@ -39,6 +41,18 @@ pub struct SyntaxErrorInfo {
     pub count: usize,
 }
 
+/// The bytes [`too_deep`] acts on; it skips runs of others in one step.
+static TOO_DEEP_MARKS: [bool; 256] = {
+    let mut marks = [false; 256];
+    let mut k = 0;
+    let acts_on = *b"\n#()[]{}\"'";
+    while k < acts_on.len() {
+        marks[acts_on[k] as usize] = true;
+        k += 1;
+    }
+    marks
+};
+
 /// A cheap byte scan: is the file nested too deeply to parse safely?
 /// Returns a reason when it is.
 pub fn too_deep(src: &[u8]) -> Option<String> {
@@ -48,7 +62,6 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
     let n = src.len();
     let mut at_line_start = true;
     while i < n {
-        let b = src[i];
         if at_line_start {
             at_line_start = false;
             if depth == 0 {
@@ -65,6 +78,15 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                 continue;
             }
         }
+        // Most bytes are none of those below: skip to the next that is.
+        let Some(skip) = src[i..]
+            .iter()
+            .position(|&c| TOO_DEEP_MARKS[usize::from(c)])
+        else {
+            break;
+        };
+        i += skip;
+        let b = src[i];
         match b {
             b'\n' => at_line_start = true,
             b'#' => {
@@ -91,6 +113,10 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                     while i < n && !(src[i] == q && i + 2 < n && src[i + 1] == q && src[i + 2] == q)
                     {
                         i += if src[i] == b'\\' { 2 } else { 1 };
+                        // Jump to the next quote or backslash.
+                        if let Some(rest) = src.get(i..) {
+                            i += memchr::memchr2(q, b'\\', rest).unwrap_or(rest.len());
+                        }
                     }
                     i += 3;
                 } else {
@@ -186,7 +212,7 @@ impl Scope {
         Scope {
             id,
             kind,
-            names: HashMap::new(),
+            names: HashMap::default(),
             self_name: None,
             self_attrs: None,
         }
@@ -595,7 +621,7 @@ impl<'s> Extractor<'s> {
                             _ => None,
                         })
                         .collect(),
-                    _ => HashMap::new(),
+                    _ => HashMap::default(),
                 };
                 Some(percent_pieces(fmt.value.to_str(), |idx, name| {
                     let e = match name {
@@ -1154,7 +1180,7 @@ impl<'s> Extractor<'s> {
 
     /// `self.X = <constructor call>` anywhere in the class's methods.
     fn class_attrs(&self, body: &[Stmt]) -> HashMap<String, Binding> {
-        let mut found: HashMap<String, Option<Binding>> = HashMap::new();
+        let mut found: HashMap<String, Option<Binding>> = HashMap::default();
         for s in body {
             let Stmt::FunctionDef(f) = s else { continue };
             let Some(self_name) = f
@@ -1647,4 +1673,31 @@ fn brace_pieces(fmt: &str, mut arg: impl FnMut(usize, Option<&str>) -> Piece) ->
         out.push(Piece::Lit(lit));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_deep;
+
+    #[test]
+    fn too_deep_counts_brackets_outside_strings_and_comments() {
+        let deep = "(".repeat(201);
+        assert!(too_deep(format!("x = {deep}").as_bytes()).is_some());
+        assert!(too_deep("x = ((1))".repeat(500).as_bytes()).is_none());
+        for quiet in [
+            format!("x = '{deep}'\n"),
+            format!("x = \"\\\"{deep}\"\n"),
+            format!("x = '''\n{deep}\\'''\n'''\n"),
+            format!("x = \"\"\"{deep}\"\"\"\n"),
+            format!("# {deep}\n"),
+            format!("x = '''{deep}"),
+            format!("x = \"{deep}\\"),
+        ] {
+            assert_eq!(too_deep(quiet.as_bytes()), None, "{quiet:?}");
+        }
+        // After a string, brackets count again.
+        assert!(too_deep(format!("x = '''('''; y = {deep}").as_bytes()).is_some());
+        let indent = format!("if x:\n{}pass\n", " ".repeat(1001));
+        assert!(too_deep(indent.as_bytes()).is_some());
+    }
 }

@@ -2,8 +2,8 @@
 //! against `rules/sensitive-names.toml`.
 
 use anyhow::Result;
+use foldhash::HashSet;
 use serde::Deserialize;
-use std::collections::HashSet;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
