@@ -3,8 +3,10 @@
 //! client or sink is a data change.
 
 use anyhow::Result;
+use foldhash::HashMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::OnceLock;
 
 /// `rules/http-clients.toml`, every language.
 #[derive(Debug, Deserialize)]
@@ -26,6 +28,20 @@ pub struct HttpClients {
     pub prefilter: Prefilter,
     #[serde(default)]
     pub spelling: Spelling,
+    /// Lookups for [`HttpClients::classify`], built on first use.
+    #[serde(skip)]
+    index: OnceLock<ClientIndex>,
+}
+
+/// Which clients list a call, and which list a session constructor: every
+/// call the front ends record is classified, so by hash rather than by
+/// walking every client's lists.
+#[derive(Debug, Default)]
+struct ClientIndex {
+    /// A call's client: the first in file order that lists it.
+    calls: HashMap<String, usize>,
+    /// A session constructor's clients, in file order.
+    sessions: HashMap<String, Vec<usize>>,
 }
 
 /// How messages write code of this language (`[<language>.spelling]`).
@@ -240,19 +256,32 @@ impl HttpClients {
     /// The client and how the call relates to it: a listed call, or a session
     /// method on an object one of its constructors made.
     pub fn classify(&self, callee: &str) -> Option<(&Client, CallRole)> {
-        for c in &self.client {
-            if c.calls.iter().any(|x| x == callee) {
-                return Some((c, CallRole::Call));
+        let index = self.index.get_or_init(|| {
+            let mut index = ClientIndex::default();
+            for (i, c) in self.client.iter().enumerate() {
+                for call in &c.calls {
+                    index.calls.entry(call.clone()).or_insert(i);
+                }
+                for s in &c.sessions {
+                    let clients = index.sessions.entry(s.clone()).or_default();
+                    if !clients.contains(&i) {
+                        clients.push(i);
+                    }
+                }
             }
+            index
+        });
+        if let Some(&i) = index.calls.get(callee) {
+            return Some((&self.client[i], CallRole::Call));
         }
         let (recv, method) = callee.rsplit_once('.')?;
-        for c in &self.client {
-            if c.sessions.iter().any(|s| s == recv) && c.session_methods.iter().any(|m| m == method)
-            {
-                return Some((c, CallRole::SessionMethod));
-            }
-        }
-        None
+        index.sessions.get(recv)?.iter().find_map(|&i| {
+            let c = &self.client[i];
+            c.session_methods
+                .iter()
+                .any(|m| m == method)
+                .then_some((c, CallRole::SessionMethod))
+        })
     }
 
     /// Clients whose session methods include `method` (for untyped receivers).
