@@ -166,10 +166,10 @@ impl SecretEngine {
         hits: &mut Vec<(usize, SecretHit)>,
         cleared: &mut Vec<(usize, usize)>,
     ) {
-        let c = pattern.compiled();
-        if !c.may_match(bytes) {
+        if !pattern.may_match(bytes) {
             return;
         }
+        let c = pattern.compiled();
         let spec = &pattern.spec;
 
         for caps in c.regex.captures_iter(bytes) {

@@ -60,6 +60,9 @@ pub fn parse_patterns(text: &str) -> Result<PatternsFile> {
 /// pays for the patterns whose keywords occur in the files it reads.
 pub struct Pattern {
     pub spec: PatternSpec,
+    /// The `secret` group's own regex, when every match of the pattern holds
+    /// a match of it (see [`secret_gate`]).
+    gate: OnceLock<Option<Regex>>,
     compiled: OnceLock<Compiled>,
 }
 
@@ -67,22 +70,7 @@ pub struct Compiled {
     pub regex: Regex,
     /// Index of the `secret` capture group, if any.
     pub secret_group: Option<usize>,
-    /// The `secret` group's own regex, when every match of `regex` holds a
-    /// match of it (see [`secret_gate`]).
-    pub gate: Option<Regex>,
     pub allow: Vec<Regex>,
-}
-
-impl Compiled {
-    /// Whether `regex` may match in `bytes`: false when the gate finds no
-    /// secret-shaped text there. Windows around common keywords (`token`,
-    /// `key`) rarely hold a 64-digit hex run or a three-part token, and the
-    /// gate's small automaton says so many times faster than the full regex,
-    /// whose context parts (`[\w\s…]{0,30}?key…`) make its lazy DFA build
-    /// states on every window.
-    pub fn may_match(&self, bytes: &[u8]) -> bool {
-        self.gate.as_ref().is_none_or(|g| g.is_match(bytes))
-    }
 }
 
 /// The regex of the `secret` capture group of `re`, if the group takes part in
@@ -129,8 +117,23 @@ impl Pattern {
     pub fn new(spec: PatternSpec) -> Pattern {
         Pattern {
             spec,
+            gate: OnceLock::new(),
             compiled: OnceLock::new(),
         }
+    }
+
+    /// Whether the pattern may match in `bytes`: false when the gate finds no
+    /// secret-shaped text there. Windows around common keywords (`token`,
+    /// `key`) rarely hold a 64-digit hex run or a three-part token, and the
+    /// gate's small automaton says so many times faster than the full regex,
+    /// whose context parts (`[\w\s…]{0,30}?key…`) make its lazy DFA build
+    /// states on every window. The full regex is compiled only once a gate
+    /// lets a window through: in most repositories most never are.
+    pub fn may_match(&self, bytes: &[u8]) -> bool {
+        self.gate
+            .get_or_init(|| secret_gate(&self.spec.regex))
+            .as_ref()
+            .is_none_or(|g| g.is_match(bytes))
     }
 
     /// Check the pattern eagerly (for user-supplied patterns, whose errors
@@ -154,7 +157,6 @@ impl Pattern {
             // by `check` before the scan, so a failure here is a bug.
             let regex = build(&self.spec.regex).expect("pattern regex checked before use");
             let secret_group = regex.capture_names().position(|n| n == Some("secret"));
-            let gate = secret_group.and_then(|_| secret_gate(&self.spec.regex));
             let allow = self
                 .spec
                 .allow
@@ -164,7 +166,6 @@ impl Pattern {
             Compiled {
                 regex,
                 secret_group,
-                gate,
 
                 allow,
             }
