@@ -86,6 +86,47 @@ impl Ctx<'_> {
     }
 }
 
+impl ScanReport {
+    /// Count one file of the per-file pass.
+    fn add(&mut self, outcome: FileOutcome) {
+        match outcome {
+            FileOutcome::Scanned(mut f, suppressed, parse, counted) => {
+                self.files_scanned += 1;
+                if let Some(lang) = counted.lang {
+                    *self.seen.entry(lang).or_default() += 1;
+                    if counted.parsed {
+                        *self.parsed.entry(lang).or_default() += 1;
+                    }
+                }
+                self.suppressed += suppressed;
+                self.findings.append(&mut f);
+                self.parse_errors.extend(parse);
+            }
+            FileOutcome::Skipped(s) => self.skipped.push(s),
+            FileOutcome::Failed(e) => self.errors.push(e),
+        }
+    }
+
+    /// The counts of `a` and `b`, lists in that order (`baselined` is `a`'s:
+    /// the baseline applies later, to the whole report).
+    fn merge(mut a: ScanReport, mut b: ScanReport) -> ScanReport {
+        a.files_scanned += b.files_scanned;
+        a.suppressed += b.suppressed;
+        a.findings.append(&mut b.findings);
+        a.skipped.append(&mut b.skipped);
+        a.errors.append(&mut b.errors);
+        a.warnings.append(&mut b.warnings);
+        a.parse_errors.append(&mut b.parse_errors);
+        for (lang, n) in b.seen {
+            *a.seen.entry(lang).or_default() += n;
+        }
+        for (lang, n) in b.parsed {
+            *a.parsed.entry(lang).or_default() += n;
+        }
+        a
+    }
+}
+
 enum FileOutcome {
     Scanned(Vec<Finding>, usize, Option<Skipped>, Parsed),
     /// Passed over on purpose (too large, binary, not a regular file).
@@ -207,34 +248,22 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         .map(|c| (c.path.clone(), c.display.clone()))
         .collect();
     let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
-    let (outcomes, (locks, db)) = rayon::join(
-        || -> Vec<FileOutcome> {
+    // Each file's outcome is added up as soon as it is scanned (in file order:
+    // rayon's reduce keeps it), not held until every file is done.
+    let (pass, (locks, db)) = rayon::join(
+        || {
             discovery
                 .files
                 .par_iter()
-                .map(|c| scan_candidate(c, &ctx))
-                .collect()
+                .fold(ScanReport::default, |mut r, c| {
+                    r.add(scan_candidate(c, &ctx));
+                    r
+                })
+                .reduce(ScanReport::default, ScanReport::merge)
         },
         || audit::prepare(&lockfiles, audit_sev, &opts.audit),
     );
-    for o in outcomes {
-        match o {
-            FileOutcome::Scanned(mut f, suppressed, parse, counted) => {
-                report.files_scanned += 1;
-                if let Some(lang) = counted.lang {
-                    *report.seen.entry(lang).or_default() += 1;
-                    if counted.parsed {
-                        *report.parsed.entry(lang).or_default() += 1;
-                    }
-                }
-                report.suppressed += suppressed;
-                report.findings.append(&mut f);
-                report.parse_errors.extend(parse);
-            }
-            FileOutcome::Skipped(s) => report.skipped.push(s),
-            FileOutcome::Failed(e) => report.errors.push(e),
-        }
-    }
+    report = ScanReport::merge(report, pass);
     // Repository-level checks: the dotenv rules look at `.env`-like files only.
     let listed: Vec<(PathBuf, String)> = discovery
         .files

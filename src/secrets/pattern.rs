@@ -103,13 +103,20 @@ fn secret_gate(re: &str) -> Option<Regex> {
     build(&sub.to_string()).ok()
 }
 
+/// The lazy DFA's cache capacity, per regex and per thread (~100 regexes). A cache
+/// fills with the states the input visits, so it grows with the size and variety
+/// of the repository: at 32 MiB the caches held 30 MiB of a scan of four copies
+/// of nautilus_trader. A full cache is cleared and the search goes on; 256 KiB
+/// costs 3-5% more instructions than 32 MiB on the bench trees, 128 KiB 7-11%.
+const LAZY_DFA_CACHE: usize = 256 << 10;
+
 pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
     // Secrets are ASCII: Unicode-aware classes (`\w`, `\d`, `\s`) would only make
     // the automata larger and slower to build.
     RegexBuilder::new(re)
         .unicode(false)
         .size_limit(32 << 20)
-        .dfa_size_limit(32 << 20)
+        .dfa_size_limit(LAZY_DFA_CACHE)
         .build()
 }
 

@@ -118,11 +118,13 @@ fn open_at(loc: &DbLocation, how: &str, wanted: Option<&HashSet<String>>) -> DbS
     }
 }
 
-/// A lockfile read and parsed, ready to audit.
+/// A lockfile read and parsed, ready to audit: its crates.io packages only, without
+/// their dependency lists (the audit reads neither; a parsed lockfile with them is
+/// ten times its text, and every lockfile of the run waits here for the database).
 pub struct ParsedLock {
     display: String,
     text: String,
-    lock: rustsec::Lockfile,
+    packages: Vec<Package>,
 }
 
 /// Read and parse every lockfile (in parallel). A lockfile that cannot be
@@ -149,10 +151,20 @@ impl ParsedLock {
         let lock = lockfile::parse(&text).map_err(|e| {
             format!("{display}: cannot parse Cargo.lock ({e}); its dependencies were not audited")
         })?;
+        let packages = lock
+            .packages
+            .into_iter()
+            .filter(|p| p.source.as_ref().is_some_and(|s| s.is_default_registry()))
+            .map(|p| Package {
+                dependencies: Vec::new(),
+                replace: None,
+                ..p
+            })
+            .collect();
         Ok(ParsedLock {
             display: display.to_string(),
             text,
-            lock,
+            packages,
         })
     }
 }
@@ -162,8 +174,7 @@ pub fn package_names(locks: &[Result<ParsedLock, String>]) -> HashSet<String> {
     locks
         .iter()
         .flatten()
-        .flat_map(|l| l.lock.packages.iter())
-        .filter(|p| p.source.as_ref().is_some_and(|s| s.is_default_registry()))
+        .flat_map(|l| l.packages.iter())
         .map(|p| p.name.as_str().to_string())
         .collect()
 }
@@ -327,15 +338,12 @@ pub(crate) fn audit_one(
     let ParsedLock {
         display,
         text,
-        lock,
+        packages,
     } = parsed;
     let blocks = lockfile::blocks(&text);
     let mut findings = Vec::new();
     let mut tally = YankedTally::default();
-    for pkg in &lock.packages {
-        if pkg.source.as_ref().is_none_or(|s| !s.is_default_registry()) {
-            continue;
-        }
+    for pkg in &packages {
         let source = pkg.source.as_ref().map(|s| s.to_string());
         let at = || {
             lockfile::find(
