@@ -31,8 +31,10 @@ pub enum Kind {
     Fn,
     /// `macro_rules! name { … }` (brace-delimited: its tokens are never visited).
     MacroRules,
-    /// Anything else: `enum`, `const`, `static`, `type`, an item macro call…
+    /// `enum`, `union`, `const`, `static`, `type`, an item macro call.
     Other,
+    /// Not an item the split knows (syn will likely reject it).
+    Unknown,
 }
 
 /// One leaf item.
@@ -428,7 +430,7 @@ impl Splitter<'_> {
             return Err("attributes without an item");
         }
         let head = i;
-        let mut kind = Kind::Other;
+        let mut kind = Kind::Unknown;
         let mut semi_only = false;
         let mut container = false;
         // Qualifiers and the keyword.
@@ -453,6 +455,7 @@ impl Splitter<'_> {
                         k += 1;
                     }
                     if self.tok(k + 1) == Some(Tok::Open(b'{')) {
+                        kind = Kind::Other;
                         container = true;
                         break;
                     }
@@ -462,12 +465,18 @@ impl Splitter<'_> {
                         .iter()
                         .any(|w| self.is_word(k + 1, w));
                     if !qualifier {
+                        kind = Kind::Other;
                         semi_only = true;
                         break;
                     }
                 }
-                b"static" | b"type" | b"let" => {
+                b"static" | b"type" => {
+                    kind = Kind::Other;
                     semi_only = true;
+                    break;
+                }
+                b"enum" | b"union" => {
+                    kind = Kind::Other;
                     break;
                 }
                 b"use" => {
@@ -484,6 +493,7 @@ impl Splitter<'_> {
                     break;
                 }
                 b"impl" | b"trait" | b"mod" => {
+                    kind = Kind::Other;
                     container = true;
                     break;
                 }
@@ -491,9 +501,20 @@ impl Splitter<'_> {
                     kind = Kind::MacroRules;
                     break;
                 }
-                _ => break,
+                _ => {
+                    if self.macro_path(k, end) {
+                        kind = Kind::Other;
+                    }
+                    break;
+                }
             }
             k += 1;
+        }
+        if kind == Kind::Unknown && !container && self.tok(k) == Some(Tok::Punct(b':')) {
+            // `::path::m! { … }`
+            if self.macro_path(k, end) {
+                kind = Kind::Other;
+            }
         }
         let container = container && depth < MAX_CONTAINER_DEPTH;
         // Its end: a `;`, or the `}` of its body.
@@ -562,6 +583,24 @@ impl Splitter<'_> {
         Ok((item_end, end_byte))
     }
 
+    /// Is there a macro path (`m!`, `a::b!`, `::a::m!`) at token `i`?
+    fn macro_path(&self, mut i: usize, end: usize) -> bool {
+        let colons = |j: usize| {
+            self.tok(j) == Some(Tok::Punct(b':')) && self.tok(j + 1) == Some(Tok::Punct(b':'))
+        };
+        if colons(i) {
+            i += 2;
+        }
+        while i < end && self.tok(i) == Some(Tok::Ident) {
+            if colons(i + 1) {
+                i += 3;
+            } else {
+                return self.tok(i + 1) == Some(Tok::Punct(b'!'));
+            }
+        }
+        false
+    }
+
     /// Record the `use` statement whose keyword is token `u` (up to its `;`).
     fn use_statement(&mut self, u: usize, end: usize) {
         let mut j = u + 1;
@@ -594,7 +633,7 @@ mod tests {
 
     #[test]
     fn top_level_items_and_their_kinds() {
-        let src = "//! crate doc\n#![allow(x)]\nuse a::{b, c};\n/// doc\n#[derive(Debug)]\npub(crate) struct S { a: u8 }\nstruct U;\nstruct T(u8);\nconst X: S = S { a: 1 };\nconst fn f() -> u8 { 1 }\npub unsafe extern \"C\" fn g() {}\nextern crate core as k;\nstatic Y: [u8; 2] = [1, 2];\ntype Z = Vec<u8>;\nenum E { A = { 1 }, B }\nm!(x);\nn! { y }\nmacro_rules! q { () => { use z; } }\nmacro_rules! p ( () => () );\nmod inner;\n";
+        let src = "//! crate doc\n#![allow(x)]\nuse a::{b, c};\n/// doc\n#[derive(Debug)]\npub(crate) struct S { a: u8 }\nstruct U;\nstruct T(u8);\nconst X: S = S { a: 1 };\nconst fn f() -> u8 { 1 }\npub unsafe extern \"C\" fn g() {}\nextern crate core as k;\nstatic Y: [u8; 2] = [1, 2];\ntype Z = Vec<u8>;\nenum E { A = { 1 }, B }\nm!(x);\nn! { y }\nmacro_rules! q { () => { use z; } }\nmacro_rules! p ( () => () );\nmod inner;\n::a::b! { }\n{{ cookiecutter }}\nunion V { a: u8 }\n";
         let l = leaves(src);
         let kinds: Vec<Kind> = l.iter().map(|x| x.1).collect();
         use Kind::*;
@@ -616,6 +655,9 @@ mod tests {
                 Other,
                 MacroRules,
                 Other,
+                Other,
+                Other,
+                Unknown,
                 Other
             ]
         );
