@@ -632,7 +632,7 @@ fn code_rules(
             (x.facts, x.syntax_error, true)
         }
         Lang::Rust => {
-            let x = rust::extract(&text, sinks);
+            let x = rust::extract_for_rules(&text, sinks);
             let err = x
                 .syntax_error
                 .map(|(offset, message)| python::SyntaxErrorInfo {

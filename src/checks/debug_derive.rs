@@ -6,9 +6,11 @@
 
 use super::{CheckInput, Hit};
 use crate::finding::Severity;
-use crate::lang::facts::{NameRef, Record};
+use crate::lang::facts::{NameRef, Record, RecordField};
 use crate::rules::clients::strip_wrappers;
+use crate::rules::clients::LogSinks;
 use crate::rules::names::split_words;
+use crate::rules::SensitiveNames;
 
 pub const RULE: &str = "secret-debug-derive";
 
@@ -131,13 +133,14 @@ fn secret_fields<'r>(
 ) -> Vec<(&'r str, &'r str, (usize, usize))> {
     r.fields
         .iter()
-        .filter(|f| {
-            !f.hidden
-                && input.sinks.is_plain_type(&f.ty)
-                && input.names.is_sensitive_without_value(&f.name)
-        })
+        .filter(|f| prints_secret(input.sinks, input.names, f))
         .map(|f| (f.name.as_str(), f.ty.as_str(), f.span))
         .collect()
+}
+
+/// Does a derived Debug print this field's secret in clear?
+pub(crate) fn prints_secret(sinks: &LogSinks, names: &SensitiveNames, f: &RecordField) -> bool {
+    !f.hidden && sinks.is_plain_type(&f.ty) && names.is_sensitive_without_value(&f.name)
 }
 
 /// The record name a type refers to: `&Config`, `Arc<Config>`, `crate::cfg::Config` → `Config`.

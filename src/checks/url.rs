@@ -302,7 +302,7 @@ fn scheme_of(url: &str) -> &str {
 }
 
 /// The host of a plaintext URL to a non-local host, if it is one.
-fn plaintext_host<'u>(pt: &Plaintext, url: &'u str) -> Option<&'u str> {
+pub(crate) fn plaintext_host<'u>(pt: &Plaintext, url: &'u str) -> Option<&'u str> {
     let lower = url.to_ascii_lowercase();
     let scheme = pt.schemes.iter().find(|s| lower.starts_with(s.as_str()))?;
     let rest = &url[scheme.len()..];

@@ -5,6 +5,8 @@ pub mod facts;
 pub mod js;
 pub mod python;
 pub mod rust;
+pub mod rust_items;
+pub mod rust_select;
 
 /// Stack the scan threads run with (the pool is built with it in `cli.rs`,
 /// plus [`SCAN_STACK_MARGIN`]): the parsers recurse as deep as the code nests,

@@ -225,7 +225,35 @@ pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {
     out
 }
 
-fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
+/// [`extract`] for the code rules: only the items whose facts a code rule
+/// could read are parsed (see [`super::rust_select`]); the others are
+/// blanked out, so spans are those of the file. The findings are those of
+/// [`extract`]; the facts are fewer. When the blanked text does not parse,
+/// the whole file is parsed (its syntax error is reported as before).
+pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Extracted {
+    let out = super::with_stack(super::PARSE_STACK, || {
+        let (base, content) = parsed_text(source);
+        if let Some(blanked) = super::rust_select::selector().blanked(content) {
+            let x = extract_text(source, base, &blanked, sinks);
+            if x.syntax_error.is_none() {
+                return x;
+            }
+        }
+        extract_text(source, base, content, sinks)
+    });
+    proc_macro2::extra::invalidate_current_thread_spans();
+    out
+}
+
+/// The records (structs) of `text`, an item or a few, parsed on their own;
+/// `None` when it does not parse.
+pub(super) fn records(text: &str, sinks: &LogSinks) -> Option<Vec<Record>> {
+    let x = extract_text(text, 0, text, sinks);
+    x.syntax_error.is_none().then_some(x.facts.records)
+}
+
+/// The text syn parses: without a BOM or a shebang line, and its offset in the file.
+fn parsed_text(source: &str) -> (usize, &str) {
     let mut base = 0;
     let mut content = source;
     if let Some(rest) = content.strip_prefix('\u{feff}') {
@@ -237,6 +265,17 @@ fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
         base += idx;
         content = &content[idx..];
     }
+    (base, content)
+}
+
+fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
+    let (base, content) = parsed_text(source);
+    extract_text(source, base, content, sinks)
+}
+
+/// Parse `content` (the file's text from `base` on, or a blanked copy of it)
+/// and extract facts with spans in `source`.
+fn extract_text(source: &str, base: usize, content: &str, sinks: &LogSinks) -> Extracted {
     let file: syn::File = match syn::parse_str(content) {
         Ok(f) => f,
         Err(e) => {
@@ -311,15 +350,15 @@ impl<'a> Offsets<'a> {
 
 /// `use` declarations and `extern crate` anywhere in the file.
 #[derive(Default)]
-struct Imports {
+pub(super) struct Imports {
     /// Local name → dotted path.
-    map: HashMap<String, String>,
+    pub(super) map: HashMap<String, String>,
     /// `use x::*;` and `#[macro_use] extern crate x;`.
     globs: Vec<String>,
 }
 
 impl Imports {
-    fn tree(&mut self, prefix: &mut Vec<String>, t: &syn::UseTree) {
+    pub(super) fn tree(&mut self, prefix: &mut Vec<String>, t: &syn::UseTree) {
         match t {
             syn::UseTree::Path(p) => {
                 prefix.push(p.ident.to_string());

@@ -94,6 +94,25 @@ impl SensitiveNames {
         out
     }
 
+    /// A sound text screen for secret-like names: a name can be secret-like
+    /// (by [`Self::is_sensitive_without_value`], or by [`Self::is_sensitive`]
+    /// when `with_value`) only if its text holds, in any case, one of the
+    /// returned words, or both words of one of the returned pairs.
+    pub fn screen(&self, with_value: bool) -> (Vec<String>, Vec<(String, String)>) {
+        let mut single: Vec<String> = self.words.iter().cloned().collect();
+        single.extend(
+            self.whole
+                .iter()
+                .filter(|w| with_value || !self.needs_value.contains(*w))
+                .cloned(),
+        );
+        single.sort();
+        single.dedup();
+        let mut pairs: Vec<(String, String)> = self.pairs.iter().cloned().collect();
+        pairs.sort();
+        (single, pairs)
+    }
+
     /// Secret-like on the name alone, with no value to look at (a name
     /// reaching a log or a URL): a bare `key`, `token` or `seed` is more often
     /// a dict key, a coin or a random seed, so `needs-value` names do not count.
