@@ -583,17 +583,7 @@ fn code_findings_in_tests_are_one_level_lower() {
     write(d, "tests/test_client.py", code);
     let out = common::botlint(d, home.path(), &[".", "--format", "json"]);
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let sev: Vec<(String, String)> = doc["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["path"].as_str().unwrap().into(),
-                f["severity"].as_str().unwrap().into(),
-            )
-        })
-        .collect();
+    let sev = common::field_pairs(&doc, "findings", "path", "severity");
     assert_eq!(
         sev,
         [
@@ -663,17 +653,7 @@ fn a_directory_removed_while_scanning_is_skipped_not_an_error() {
                 )],
                 "round {round}"
             );
-            doc["skipped"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|s| {
-                    (
-                        s["path"].as_str().unwrap().into(),
-                        s["reason"].as_str().unwrap().into(),
-                    )
-                })
-                .collect()
+            common::field_pairs(&doc, "skipped", "path", "reason")
         } else {
             assert!(!stdout.contains("error:"), "round {round}: {stdout}");
             assert!(stdout.contains("keep/bot.py:1:"), "round {round}: {stdout}");

@@ -113,3 +113,14 @@ pub fn parse_error(doc: &serde_json::Value, path: &str) -> Option<String> {
         .find(|e| e["path"] == path)
         .map(|e| e["reason"].as_str().unwrap_or_default().to_string())
 }
+
+/// Two string fields of every entry of a report list (`findings`, `skipped`…),
+/// e.g. `("path", "reason")`.
+pub fn field_pairs(doc: &serde_json::Value, list: &str, a: &str, b: &str) -> Vec<(String, String)> {
+    doc[list]
+        .as_array()
+        .unwrap_or_else(|| panic!("report has no {list:?} list"))
+        .iter()
+        .map(|e| (e[a].as_str().unwrap().into(), e[b].as_str().unwrap().into()))
+        .collect()
+}
