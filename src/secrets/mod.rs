@@ -16,8 +16,9 @@ use crate::rules::{self, SensitiveNames};
 use anyhow::{Context, Result};
 use pattern::{parse_patterns, Pattern, PatternSpec};
 use regex::bytes::Regex;
+use regex_automata::{Anchored, Input};
 use std::collections::BTreeMap;
-use std::ops::ControlFlow;
+use std::ops::{ControlFlow, Range};
 
 /// The sub-id of findings from the generic detector.
 pub const GENERIC_ID: &str = "generic-secret";
@@ -40,7 +41,7 @@ pub struct SecretHit {
 pub struct SecretEngine {
     patterns: Vec<Pattern>,
     /// Keywords matched in any case, then those matched as written.
-    keywords: [Keywords; 2],
+    keywords: Keywords,
     generic: generic::Generic,
     names: &'static SensitiveNames,
     allowlist: Vec<Regex>,
@@ -70,10 +71,7 @@ impl SecretEngine {
             .chain(allowlist)
             .map(|a| pattern::build(a).with_context(|| format!("bad allowlist regex {a:?}")))
             .collect::<Result<Vec<_>>>()?;
-        let keywords = [
-            Keywords::new(&specs, false).context("building the keyword prefilter")?,
-            Keywords::new(&specs, true).context("building the keyword prefilter")?,
-        ];
+        let keywords = Keywords::new(&specs).context("building the keyword prefilter")?;
         Ok(SecretEngine {
             patterns: specs.into_iter().map(Pattern::new).collect(),
             keywords,
@@ -99,21 +97,15 @@ impl SecretEngine {
         let mut windows: Vec<Windows> = vec![Windows::None; self.patterns.len()];
         // Where the generic detector's line keywords are (found in the same pass).
         let mut generic_lines: Vec<(usize, usize)> = Vec::new();
-        for k in &self.keywords {
-            let Some(set) = &k.automaton else { continue };
-            set.each_hit::<()>(bytes, |kw, start, end| {
-                for &p in &k.owners[kw] {
-                    if p == GENERIC_OWNER {
-                        generic_lines.push((start, end));
-                    } else if self.patterns[p].spec.whole_file || !self.windowed {
-                        windows[p] = Windows::WholeFile;
-                    } else {
-                        windows[p].add(bytes, start, end);
-                    }
-                }
-                ControlFlow::Continue(())
-            });
-        }
+        self.keywords.each_owner(bytes, |p, start, end| {
+            if p == GENERIC_OWNER {
+                generic_lines.push((start, end));
+            } else if self.patterns[p].spec.whole_file || !self.windowed {
+                windows[p] = Windows::WholeFile;
+            } else {
+                windows[p].add(bytes, start, end);
+            }
+        });
         // (priority, hit)
         let mut hits: Vec<(usize, SecretHit)> = Vec::new();
         // Spans a pattern matched but an allowlist cleared (published sample keys):
@@ -122,12 +114,17 @@ impl SecretEngine {
         for (prio, (pattern, w)) in self.patterns.iter().zip(&windows).enumerate() {
             match w {
                 Windows::None => {}
-                Windows::WholeFile => {
-                    self.run_pattern(pattern, bytes, 0, prio, &mut hits, &mut cleared)
-                }
+                Windows::WholeFile => self.run_pattern(
+                    pattern,
+                    bytes,
+                    0..bytes.len(),
+                    prio,
+                    &mut hits,
+                    &mut cleared,
+                ),
                 Windows::Ranges(ranges, _) => {
                     for &(s, e) in ranges {
-                        self.run_pattern(pattern, &bytes[s..e], s, prio, &mut hits, &mut cleared);
+                        self.run_pattern(pattern, bytes, s..e, prio, &mut hits, &mut cleared);
                     }
                 }
             }
@@ -155,32 +152,52 @@ impl SecretEngine {
         dedup_overlaps(hits)
     }
 
-    /// Run one pattern over `bytes`, a window that starts at `base` in the file.
+    /// Run one pattern over `window`, a range of `file`. Look-around at its
+    /// edges sees the file's bytes on either side; a match that reaches the end
+    /// of a window cut in the middle of a line runs on to its own end.
     fn run_pattern(
         &self,
         pattern: &Pattern,
-        bytes: &[u8],
-        base: usize,
+        file: &[u8],
+        window: Range<usize>,
         prio: usize,
-
         hits: &mut Vec<(usize, SecretHit)>,
         cleared: &mut Vec<(usize, usize)>,
     ) {
-        if !pattern.may_match(bytes) {
+        if !pattern.may_match(file, window.clone()) {
             return;
         }
         let c = pattern.compiled();
         let spec = &pattern.spec;
-
-        for caps in c.regex.captures_iter(bytes) {
+        let cut = window.end < file.len() && file[window.end - 1] != b'\n';
+        let mut caps = c.regex.create_captures();
+        let mut at = window.start;
+        while at <= window.end {
+            let input = Input::new(file).span(at..window.end);
+            c.regex.search_captures(&input, &mut caps);
+            let Some(mut whole) = caps.get_match() else {
+                break;
+            };
+            if cut && whole.end() == window.end {
+                let rest = Input::new(file)
+                    .span(whole.start()..file.len())
+                    .anchored(Anchored::Yes);
+                c.regex.search_captures(&rest, &mut caps);
+                match caps.get_match() {
+                    Some(longer) => whole = longer,
+                    // (Cannot happen: the match found is a match here too.)
+                    None => c.regex.search_captures(&input, &mut caps),
+                }
+            }
+            at = whole.end() + usize::from(whole.is_empty());
             let m = match c.secret_group {
-                Some(g) => match caps.get(g) {
+                Some(g) => match caps.get_group(g) {
                     Some(m) => m,
                     None => continue,
                 },
-                None => caps.get(0).expect("group 0"),
+                None => whole.span(),
             };
-            let secret = m.as_bytes();
+            let secret = &file[m.range()];
             if secret.is_empty() {
                 continue;
             }
@@ -199,7 +216,7 @@ impl SecretEngine {
                 }
             }
             if c.allow.iter().any(|a| a.is_match(secret)) || self.allowed(secret) {
-                cleared.push((base + m.start(), base + m.end()));
+                cleared.push((m.start, m.end));
                 continue;
             }
             hits.push((
@@ -208,8 +225,8 @@ impl SecretEngine {
                     pattern_id: spec.id.clone(),
                     description: spec.name.clone(),
                     severity: spec.severity.map_or(Severity::Error, Into::into),
-                    start: base + m.start(),
-                    end: base + m.end(),
+                    start: m.start,
+                    end: m.end,
                     hash: stable_hash(&[secret]),
                 },
             ));
@@ -217,63 +234,78 @@ impl SecretEngine {
     }
 }
 
-/// The keywords of the patterns that match them in any case, or of those that
-/// match them as written, in one automaton, and which patterns own each one.
+/// Every pattern's keywords and the generic detector's line keywords, in one
+/// automaton that matches in any case (one pass over the file finds them all),
+/// and which patterns own each one.
 struct Keywords {
-    /// `None` when no pattern has such keywords.
+    /// `None` when there are no keywords at all.
     automaton: Option<KeywordSet>,
     /// For each keyword (by Aho-Corasick pattern index), the patterns that list it.
-    owners: Vec<Vec<usize>>,
+    owners: Vec<Vec<Owner>>,
+}
+
+/// A pattern (or [`GENERIC_OWNER`]) that lists a keyword.
+struct Owner {
+    pattern: usize,
+    /// For a `keywords-match-case` pattern, the keyword as written: a hit counts
+    /// only when the file's bytes are exactly these. Checking the few hits costs
+    /// less than a second pass over every file with a case-matching automaton.
+    exact: Option<Box<[u8]>>,
 }
 
 /// The owner that stands for the generic detector's line keywords.
 const GENERIC_OWNER: usize = usize::MAX;
 
 impl Keywords {
-    /// With `match_case` false, the generic detector's line keywords too
-    /// (owned by [`GENERIC_OWNER`]): one pass over the file finds both.
-    fn new(specs: &[PatternSpec], match_case: bool) -> Result<Keywords> {
+    fn new(specs: &[PatternSpec]) -> Result<Keywords> {
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
-        let mut owners: Vec<Vec<usize>> = Vec::new();
-        let mut own = |kw: String, owner: usize| {
-            let idx = *index.entry(kw).or_insert_with(|| {
+        let mut owners: Vec<Vec<Owner>> = Vec::new();
+        let mut own = |kw: &str, owner: Owner| {
+            let idx = *index.entry(kw.to_ascii_lowercase()).or_insert_with(|| {
                 owners.push(Vec::new());
                 owners.len() - 1
             });
             owners[idx].push(owner);
         };
         for (i, spec) in specs.iter().enumerate() {
-            if spec.keywords_match_case != match_case {
-                continue;
-            }
             for kw in &spec.keywords {
-                let kw = if match_case {
-                    kw.clone()
-                } else {
-                    kw.to_ascii_lowercase()
-                };
-                own(kw, i);
+                let exact = spec
+                    .keywords_match_case
+                    .then(|| kw.as_bytes().to_vec().into_boxed_slice());
+                own(kw, Owner { pattern: i, exact });
             }
         }
-        if !match_case {
-            for kw in generic::LINE_KEYWORDS {
-                own(kw.to_ascii_lowercase(), GENERIC_OWNER);
-            }
-        }
-        if owners.is_empty() {
-            return Ok(Keywords {
-                automaton: None,
-                owners,
-            });
+        for kw in generic::LINE_KEYWORDS {
+            let pattern = GENERIC_OWNER;
+            own(
+                kw,
+                Owner {
+                    pattern,
+                    exact: None,
+                },
+            );
         }
         let mut kws: Vec<(&String, &usize)> = index.iter().collect();
         kws.sort_by_key(|(_, &i)| i);
-        let automaton = KeywordSet::new(kws.iter().map(|(k, _)| k.as_str()), !match_case)?;
+        let automaton = match kws.is_empty() {
+            true => None,
+            false => Some(KeywordSet::new(kws.iter().map(|(k, _)| k.as_str()), true)?),
+        };
+        Ok(Keywords { automaton, owners })
+    }
 
-        Ok(Keywords {
-            automaton: Some(automaton),
-            owners,
-        })
+    /// Call `f(pattern, start, end)` for each keyword hit in `bytes` and each
+    /// pattern (or [`GENERIC_OWNER`]) it counts for, in order of the hits' ends.
+    fn each_owner(&self, bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        let Some(set) = &self.automaton else { return };
+        set.each_hit::<()>(bytes, |kw, start, end| {
+            for o in &self.owners[kw] {
+                if o.exact.as_deref().is_none_or(|e| e == &bytes[start..end]) {
+                    f(o.pattern, start, end);
+                }
+            }
+            ControlFlow::Continue(())
+        });
     }
 }
 
@@ -281,10 +313,16 @@ impl Keywords {
 ///
 /// A match contains one of the pattern's keywords, so it lies on or next to a
 /// line with a keyword hit: the regex runs on those lines, one line of context
-/// either side, merged. Windows start after a newline and end after one (or at
-/// the ends of the file), so `^`, `$` and `\b` behave exactly as on the whole
-/// file. Patterns whose matches may run over many lines (PEM blocks, keypair
-/// arrays) say `whole-file = true` and search the whole file.
+/// either side, merged, but no further than [`SPAN`] bytes from the hit. On
+/// lines of ordinary length that is the three lines; on a minified bundle or a
+/// data URI it keeps a pattern from searching megabytes of one line once per
+/// stray keyword. The regex searches a window as a span of the file, so `^`,
+/// `$` and `\b` behave as on the whole file. Patterns whose matches may run
+/// over many lines (PEM blocks, keypair arrays) say `whole-file = true` and
+/// search the whole file.
+/// How far either side of a keyword hit a pattern searches, at most.
+const SPAN: usize = 1024;
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum Windows {
     None,
@@ -295,29 +333,39 @@ enum Windows {
 }
 
 impl Windows {
-    /// Add the window around a keyword hit at `start..end`.
+    /// Add the window around a keyword hit at `start..end`. Each call reads at
+    /// most [`SPAN`] bytes either side of the hit.
     fn add(&mut self, bytes: &[u8], start: usize, end: usize) {
         if let Windows::Ranges(_, covered) = self {
             if end < *covered {
                 return; // frequent keywords cost nothing more
             }
         }
-        let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
-        let from = if line_start == 0 {
-            0
-        } else {
-            memchr::memrchr(b'\n', &bytes[..line_start - 1]).map_or(0, |p| p + 1)
+        let lo = start.saturating_sub(SPAN);
+        let hi = (end + SPAN).min(bytes.len());
+        // Back to the start of the line before the hit's, but not before `lo`.
+        let from = match memchr::memrchr(b'\n', &bytes[lo..start]) {
+            Some(p) => memchr::memrchr(b'\n', &bytes[lo..lo + p]).map_or(lo, |q| lo + q + 1),
+            None => lo,
         };
-        let next_line = |at: usize| {
-            memchr::memchr(b'\n', &bytes[at.min(bytes.len())..]).map_or(bytes.len(), |p| at + p + 1)
-        };
+        // On to the end of the line after the hit's, but not past `hi`.
+        let next_line = |at: usize| memchr::memchr(b'\n', &bytes[at..hi]).map(|p| at + p + 1);
         let last_line = next_line(end);
-        let to = next_line(last_line);
+        let to = last_line.and_then(next_line);
+        // A later hit that ends before `covered` gets a window inside this one:
+        // when this one holds the hit's line and the next whole, the start of
+        // that next line; when it stops at `hi`, any later hit reaches further.
+        let covered = match (last_line, to) {
+            (Some(l), Some(_)) => l,
+            _ if hi == bytes.len() => last_line.unwrap_or(hi),
+            _ => end + 1,
+        };
+        let to = to.unwrap_or(hi);
         match self {
             Windows::WholeFile => {}
-            Windows::None => *self = Windows::Ranges(vec![(from, to)], last_line),
-            Windows::Ranges(r, covered) => {
-                *covered = last_line;
+            Windows::None => *self = Windows::Ranges(vec![(from, to)], covered),
+            Windows::Ranges(r, c) => {
+                *c = covered;
                 match r.last_mut() {
                     Some(last) if from <= last.1 => last.1 = last.1.max(to),
                     _ => r.push((from, to)),
@@ -329,7 +377,7 @@ impl Windows {
 
 #[cfg(test)]
 mod window_tests {
-    use super::Windows;
+    use super::{Windows, SPAN};
 
     #[test]
     fn windows_cover_the_hit_line_and_its_neighbours_merged() {
@@ -350,6 +398,26 @@ mod window_tests {
         w.add(text, 13, 14);
         let Windows::Ranges(r, _) = &w else { panic!() };
         assert_eq!(r.len(), 1);
+    }
+
+    #[test]
+    fn windows_on_long_lines_stop_span_bytes_from_the_hit() {
+        let line = format!("{} key {}\nnext\n", "a".repeat(5000), "b".repeat(5000));
+        let mut w = Windows::None;
+        w.add(line.as_bytes(), 5001, 5004);
+        // A hit further along the same line extends the window; one at the
+        // same place does not.
+        w.add(line.as_bytes(), 5001, 5004);
+        assert_eq!(w, Windows::Ranges(vec![(5001 - SPAN, 5004 + SPAN)], 5005));
+        w.add(line.as_bytes(), 5001 + 100, 5004 + 100);
+        let Windows::Ranges(r, _) = &w else { panic!() };
+        assert_eq!(r, &[(5001 - SPAN, 5104 + SPAN)]);
+        // Near the end of the file the window is the rest of the lines.
+        let mut w = Windows::None;
+        let at = line.len() - 10;
+        w.add(line.as_bytes(), at, at + 3);
+        let Windows::Ranges(r, _) = &w else { panic!() };
+        assert_eq!(r, &[(at - SPAN, line.len())]);
     }
 }
 
@@ -413,34 +481,31 @@ mod tests {
         assert!(failures.is_empty(), "{}", failures.join("\n"));
     }
 
-    /// Keywords of `keywords-match-case` patterns go to the case-matching
-    /// automaton only: `NT` is a hit there, `nt` (in `print`) is not.
+    /// Keywords of `keywords-match-case` patterns count only in their case:
+    /// `NT` is a hit for discord-bot-token-bare, `nt` (in `print`) is not.
     #[test]
     fn case_matched_keywords_are_matched_in_their_case() {
         let specs = parse_patterns(rules::SECRETS_TOML).unwrap().pattern;
-        let [any_case, cased] = [false, true].map(|c| Keywords::new(&specs, c).unwrap());
-        let cased_ac = cased
-            .automaton
-            .as_ref()
-            .expect("discord-bot-token-bare matches case");
-        assert!(cased_ac.is_match(b"NTk"));
-        assert!(!cased_ac.is_match(b"print(content)"));
-        let owners = |k: &Keywords, text: &str| {
+        let k = Keywords::new(&specs).unwrap();
+        let owners = |text: &str| {
             let mut ids = Vec::new();
-            if let Some(set) = &k.automaton {
-                set.each_hit::<()>(text.as_bytes(), |kw, _, _| {
-                    ids.extend(k.owners[kw].iter().map(|&p| match p {
-                        GENERIC_OWNER => "generic".to_string(),
-                        p => specs[p].id.clone(),
-                    }));
-                    ControlFlow::Continue(())
-                });
-            }
+            k.each_owner(text.as_bytes(), |p, _, _| {
+                ids.push(match p {
+                    GENERIC_OWNER => "generic".to_string(),
+                    p => specs[p].id.clone(),
+                })
+            });
             ids
         };
-        assert_eq!(owners(&cased, "NT"), ["discord-bot-token-bare"]);
-        let any = owners(&any_case, "print(content)");
-        assert!(!any.iter().any(|id| id == "discord-bot-token-bare"));
+        let cased = ["discord-bot-token-bare", "twilio-api-key"].map(String::from);
+        assert_eq!(owners("NT"), ["discord-bot-token-bare"]);
+        assert!(owners("SK").contains(&cased[1]));
+        for text in ["print(content)", "nT", "ask", "Sk"] {
+            let ids = owners(text);
+            assert!(!cased.iter().any(|c| ids.contains(c)), "{text}: {ids:?}");
+        }
+        // Any-case keywords still match in any case.
+        assert!(owners("API_KEY").contains(&"generic".to_string()));
     }
 
     #[test]
@@ -525,14 +590,14 @@ mod tests {
         assert_eq!(ids, ["3", "1"]);
     }
 
-    #[test]
-    fn allowlist_and_extra_patterns() {
-        let extra = PatternSpec {
-            id: "acme-token".into(),
-            name: "Acme token".into(),
-            keywords: vec!["acme_".into()],
+    /// A pattern as a user's config would add it.
+    fn user_pattern(id: &str, keyword: &str, regex: &str) -> PatternSpec {
+        PatternSpec {
+            id: id.into(),
+            name: id.into(),
+            keywords: vec![keyword.into()],
             keywords_match_case: false,
-            regex: r"acme_(?P<secret>[a-z0-9]{20})".into(),
+            regex: regex.into(),
             min_entropy: None,
             validate: None,
             severity: None,
@@ -540,7 +605,42 @@ mod tests {
             whole_file: false,
             positive: vec![],
             negative: vec![],
+        }
+    }
+
+    #[test]
+    fn long_lines_are_searched_near_keyword_hits_and_matches_run_to_their_end() {
+        let spec = user_pattern("long-token", "tok_", r"\b(?P<secret>tok_[a-z0-9]{8,})");
+        let e = SecretEngine::new(vec![spec], &[]).unwrap();
+        let ours = |text: &[u8]| -> Vec<(usize, usize)> {
+            let hits = e.scan(text, Kind::Text);
+            hits.iter()
+                .filter(|h| h.pattern_id == "long-token")
+                .map(|h| (h.start, h.end))
+                .collect()
         };
+        // One minified line: the token sits 100 KB in, and runs on for 3 KiB,
+        // past the window around its keyword; its span is all of it.
+        let filler = "a=1,".repeat(25_000);
+        let mut x = 7u32;
+        let body: String = (0..3000)
+            .map(|_| {
+                x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
+                (b'a' + ((x >> 16) % 26) as u8) as char
+            })
+            .collect();
+        let line = format!("{filler}k=\"tok_{body}\",{filler}");
+        let start = filler.len() + 3;
+        assert_eq!(ours(line.as_bytes()), [(start, start + 4 + body.len())]);
+        // Look-around at a window's edge sees the file: inside a longer word
+        // (`xtok_…`, `\b` fails) there is no token, wherever the window starts.
+        let line = format!("{filler}xtok_{body}");
+        assert_eq!(ours(line.as_bytes()), []);
+    }
+
+    #[test]
+    fn allowlist_and_extra_patterns() {
+        let extra = user_pattern("acme-token", "acme_", r"acme_(?P<secret>[a-z0-9]{20})");
         let e = SecretEngine::new(vec![extra.clone()], &["^k9".into()]).unwrap();
         let hits = e.scan(b"t = acme_q1w2e3r4t5y6u7i8o9p0", Kind::Text);
         assert_eq!(hits.len(), 1);

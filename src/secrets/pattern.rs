@@ -5,7 +5,9 @@ use super::validate::Validator;
 use crate::rules::SeverityName;
 use anyhow::{Context, Result};
 use regex::bytes::{Regex, RegexBuilder};
+use regex_automata::{meta, util::syntax, Input, PatternID};
 use serde::Deserialize;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// A pattern as written in TOML.
@@ -62,12 +64,15 @@ pub struct Pattern {
     pub spec: PatternSpec,
     /// The `secret` group's own regex, when every match of the pattern holds
     /// a match of it (see [`secret_gate`]).
-    gate: OnceLock<Option<Regex>>,
+    gate: OnceLock<Option<meta::Regex>>,
     compiled: OnceLock<Compiled>,
 }
 
 pub struct Compiled {
-    pub regex: Regex,
+    /// A `regex-automata` regex rather than a `regex` one: it searches a span
+    /// of the file while its look-around (`\b`, `^`, `$`) sees the bytes on
+    /// either side, so a window may start and end in the middle of a line.
+    pub regex: meta::Regex,
     /// Index of the `secret` capture group, if any.
     pub secret_group: Option<usize>,
     pub allow: Vec<Regex>,
@@ -78,7 +83,12 @@ pub struct Compiled {
 /// A match of `re` then contains a match of the group's regex on the same
 /// haystack (assertions such as `\b` see the same bytes around it), so where
 /// the gate finds nothing, `re` finds nothing.
-fn secret_gate(re: &str) -> Option<Regex> {
+fn secret_gate(re: &str) -> Option<meta::Regex> {
+    build_meta(&gate_source(re)?).ok()
+}
+
+/// The source of [`secret_gate`]'s regex.
+fn gate_source(re: &str) -> Option<String> {
     use regex_syntax::hir::{Hir, HirKind};
     fn mandatory(hir: &Hir) -> Option<&Hir> {
         match hir.kind() {
@@ -100,7 +110,7 @@ fn secret_gate(re: &str) -> Option<Regex> {
     if matches!(hir.kind(), HirKind::Capture(_)) {
         return None;
     }
-    build(&sub.to_string()).ok()
+    Some(sub.to_string())
 }
 
 /// The lazy DFA's cache capacity, per regex and per thread (~100 regexes). A cache
@@ -110,6 +120,7 @@ fn secret_gate(re: &str) -> Option<Regex> {
 /// costs 3-5% more instructions than 32 MiB on the bench trees, 128 KiB 7-11%.
 const LAZY_DFA_CACHE: usize = 256 << 10;
 
+/// A regex for allowlists and other whole-string checks.
 pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
     // Secrets are ASCII: Unicode-aware classes (`\w`, `\d`, `\s`) would only make
     // the automata larger and slower to build.
@@ -118,6 +129,23 @@ pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
         .size_limit(32 << 20)
         .dfa_size_limit(LAZY_DFA_CACHE)
         .build()
+}
+
+/// A pattern's own regex (and its gate), built as [`build`] builds a
+/// `regex::bytes::Regex` (same syntax and limits, leftmost-first), so that it
+/// can search a span of the file.
+fn build_meta(re: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
+    meta::Builder::new()
+        .configure(
+            meta::Config::new()
+                .match_kind(regex_automata::MatchKind::LeftmostFirst)
+                .utf8_empty(false)
+                .nfa_size_limit(Some(32 << 20))
+                .hybrid_cache_capacity(LAZY_DFA_CACHE),
+        )
+        .syntax(syntax::Config::new().unicode(false).utf8(false))
+        .build(re)
+        .map_err(Box::new)
 }
 
 impl Pattern {
@@ -136,11 +164,11 @@ impl Pattern {
     /// whose context parts (`[\w\s…]{0,30}?key…`) make its lazy DFA build
     /// states on every window. The full regex is compiled only once a gate
     /// lets a window through: in most repositories most never are.
-    pub fn may_match(&self, bytes: &[u8]) -> bool {
+    pub fn may_match(&self, file: &[u8], span: Range<usize>) -> bool {
         self.gate
             .get_or_init(|| secret_gate(&self.spec.regex))
             .as_ref()
-            .is_none_or(|g| g.is_match(bytes))
+            .is_none_or(|g| g.is_match(Input::new(file).span(span)))
     }
 
     /// Check the pattern eagerly (for user-supplied patterns, whose errors
@@ -151,7 +179,7 @@ impl Pattern {
             "pattern {:?} has no keywords (each pattern needs at least one, for the prefilter)",
             spec.id
         );
-        build(&spec.regex).with_context(|| format!("pattern {:?}: bad regex", spec.id))?;
+        build_meta(&spec.regex).with_context(|| format!("pattern {:?}: bad regex", spec.id))?;
         for a in &spec.allow {
             build(a).with_context(|| format!("pattern {:?}: bad allow regex", spec.id))?;
         }
@@ -162,8 +190,8 @@ impl Pattern {
         self.compiled.get_or_init(|| {
             // Built-in patterns are compiled by the test suite and user patterns
             // by `check` before the scan, so a failure here is a bug.
-            let regex = build(&self.spec.regex).expect("pattern regex checked before use");
-            let secret_group = regex.capture_names().position(|n| n == Some("secret"));
+            let regex = build_meta(&self.spec.regex).expect("pattern regex checked before use");
+            let secret_group = regex.group_info().to_index(PatternID::ZERO, "secret");
             let allow = self
                 .spec
                 .allow
@@ -185,13 +213,13 @@ mod tests {
     use super::*;
 
     fn gate(re: &str) -> Option<String> {
-        secret_gate(re).map(|g| g.as_str().to_string())
+        gate_source(re)
     }
 
     #[test]
     fn gate_is_the_secret_group_when_every_match_has_it() {
         let g = gate(r"(?i:token)[ =]+(?P<secret>[0-9a-f]{8})\b").expect("a gate");
-        let g = build(&g).unwrap();
+        let g = build_meta(&g).unwrap();
         assert!(g.is_match(b"x 0123abcd y"));
         assert!(!g.is_match(b"token = 0123"));
         // Inside a repetition that must happen at least once.
