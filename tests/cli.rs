@@ -675,3 +675,24 @@ fn a_directory_removed_while_scanning_is_skipped_not_an_error() {
     // The other rounds ran wholly before or after the removal.
     assert!(raced > 0, "no round met the removal");
 }
+
+/// The allocator's memory-saving options are set before the first allocation
+/// (a constructor in src/main.rs), and the environment still overrides them.
+#[cfg(target_os = "linux")]
+#[test]
+fn allocator_options_are_set_before_main() {
+    let options = |env: &[(&str, &str)]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_botlint"))
+            .arg("--version")
+            .env("MIMALLOC_VERBOSE", "1")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let ours = options(&[]);
+    assert!(ours.contains("option 'arena_eager_commit': 0"), "{ours}");
+    assert!(ours.contains("option 'purge_delay': 0"), "{ours}");
+    let theirs = options(&[("MIMALLOC_PURGE_DELAY", "7")]);
+    assert!(theirs.contains("option 'purge_delay': 7"), "{theirs}");
+}
