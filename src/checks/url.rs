@@ -210,11 +210,7 @@ fn chain_urls<'c>(input: &CheckInput<'_>, call: &'c Call) -> Vec<&'c Value> {
 
 /// Does the last word of a receiver name a client (`self.http_client`, `ws`)?
 fn receiver_word(input: &CheckInput<'_>, recv: &str) -> bool {
-    let last = recv
-        .trim_end_matches("()")
-        .rsplit('.')
-        .next()
-        .unwrap_or(recv);
+    let last = crate::lang::facts::after_last_dot(recv.trim_end_matches("()"));
     let words = crate::rules::names::split_words(last);
     words.last().is_some_and(|w| {
         input

@@ -2,6 +2,7 @@
 //! what writes a log line, per language. Rules and front ends read these; a new
 //! client or sink is a data change.
 
+use crate::lang::facts::{after_last_dot, split_last_dot};
 use anyhow::Result;
 use foldhash::HashMap;
 use serde::Deserialize;
@@ -274,7 +275,7 @@ impl HttpClients {
         if let Some(&i) = index.calls.get(callee) {
             return Some((&self.client[i], CallRole::Call));
         }
-        let (recv, method) = callee.rsplit_once('.')?;
+        let (recv, method) = split_last_dot(callee)?;
         index.sessions.get(recv)?.iter().find_map(|&i| {
             let c = &self.client[i];
             c.session_methods
@@ -352,7 +353,7 @@ impl LogSinks {
         if resolved && self.calls.iter().any(|c| c == callee) {
             return true;
         }
-        let Some((recv, method)) = callee.rsplit_once('.') else {
+        let Some((recv, method)) = split_last_dot(callee) else {
             return false;
         };
         if !self.logger_methods.iter().any(|m| m == method) {
@@ -372,11 +373,7 @@ impl LogSinks {
             }
         }
         // Untyped receiver: judge by its name.
-        let last = recv
-            .trim_end_matches("()")
-            .rsplit('.')
-            .next()
-            .unwrap_or(recv);
+        let last = after_last_dot(recv.trim_end_matches("()"));
         let words = super::names::split_words(last);
         words
             .last()
