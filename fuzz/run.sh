@@ -14,7 +14,8 @@ cd "$fuzz"
 bash "$fuzz/seed.sh" "${targets[@]}"
 # Built once, then the binaries are run directly: editing the sources while
 # this runs does not rebuild anything under the later targets.
-cargo +nightly fuzz build
+# Niced: the machine is shared, and the build is the long part.
+nice -n 10 cargo +nightly fuzz build
 bin="$fuzz/target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
 logs="$fuzz/artifacts/logs"
 mkdir -p "$logs"

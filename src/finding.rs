@@ -214,6 +214,20 @@ pub fn redaction_ranges(bytes: &[u8], found: &[(usize, usize)]) -> Vec<(usize, u
     merged
 }
 
+/// `message` with every secret of the file redacted where it appears in full
+/// (`secrets`: byte ranges of `bytes`, as [`redaction_ranges`] gives them).
+/// A code rule quotes names as written, and a name can hold a string literal
+/// (`cfg["…"]`, a dict key) with a secret inside.
+pub fn redact_message(mut message: String, bytes: &[u8], secrets: &[(usize, usize)]) -> String {
+    for &(s, e) in secrets {
+        let secret = String::from_utf8_lossy(&bytes[s..e]);
+        if !secret.is_empty() && message.contains(&*secret) {
+            message = message.replace(&*secret, &redact(&secret));
+        }
+    }
+    message
+}
+
 /// A source line with every secret on it redacted.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RedactedLine {
@@ -320,6 +334,19 @@ mod redact_tests {
         assert_eq!(&r.text[r.highlight.0..r.highlight.1], "jnyT…");
         // Overlapping occurrences merge into one range.
         assert_eq!(redaction_ranges(b"aaaaaaaa", &[(0, 5)]), [(0, 8)]);
+    }
+
+    #[test]
+    fn a_secret_quoted_in_a_message_is_redacted() {
+        let src = b"K = 'jnyToNBv0YNQjTVCa9jE0gBA'\nlog.info(cfg['K = jnyToNBv0YNQjTVCa9jE0gBA'])";
+        let ranges = redaction_ranges(src, &[(5, 29)]);
+        let msg = "secret-like `cfg[K = jnyToNBv0YNQjTVCa9jE0gBA]` reaches `log.info`".to_string();
+        assert_eq!(
+            redact_message(msg, src, &ranges),
+            "secret-like `cfg[K = jnyT…]` reaches `log.info`"
+        );
+        let plain = "`requests.get` has no timeout".to_string();
+        assert_eq!(redact_message(plain.clone(), src, &ranges), plain);
     }
 
     #[test]

@@ -5,8 +5,8 @@ use crate::checks::{self, CheckInput};
 use crate::classify::{classify, is_test_path, Kind, Lang};
 use crate::config::Config;
 use crate::finding::{
-    normalise_line, redact, redact_line, redaction_ranges, stable_hash, Finding, Location,
-    RawFinding, Severity, Span,
+    normalise_line, redact, redact_line, redact_message, redaction_ranges, stable_hash, Finding,
+    Location, RawFinding, Severity, Span,
 };
 use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
@@ -731,7 +731,7 @@ fn finalize(src: &SourceFile, raw: RawFinding, secrets: &[(usize, usize)]) -> Fi
         severity: raw.severity,
         path: src.rel_path.clone(),
         span,
-        message: raw.message,
+        message: redact_message(raw.message, &src.bytes, secrets),
         snippet: Some(red.text),
         highlight: Some(red.highlight),
         fix: raw.fix,

@@ -16,6 +16,9 @@ pub struct Block {
 /// Parse a lockfile. The error is one line (it names the line and column when
 /// the TOML itself is broken).
 pub fn parse(text: &str) -> Result<Lockfile, String> {
+    if let Some(bad) = non_ascii_checksum(text) {
+        return Err(format!("invalid checksum {bad:?}: not hex"));
+    }
     text.parse::<Lockfile>().map_err(|e| {
         e.to_string()
             .split('\n')
@@ -23,6 +26,34 @@ pub fn parse(text: &str) -> Result<Lockfile, String> {
             .filter(|l| !l.is_empty() && !l.starts_with('|') && !l.chars().all(|c| c == '^'))
             .collect::<Vec<_>>()
             .join(" ")
+    })
+}
+
+/// A checksum that is not ASCII, which cargo-lock 11.1 must not see: it cuts
+/// a 64-byte checksum into 2-byte slices and panics when a cut falls inside a
+/// character. Cargo writes lockfiles in ASCII without `\u` escapes, so only
+/// other files pay for this second TOML parse.
+fn non_ascii_checksum(text: &str) -> Option<String> {
+    if text.is_ascii() && !text.contains("\\u") && !text.contains("\\U") {
+        return None;
+    }
+    // Broken TOML: the real parse reports it.
+    let table: toml::Table = text.parse().ok()?;
+    let bad = |v: &toml::Value| v.as_str().filter(|s| !s.is_ascii()).map(str::to_string);
+    let packages = table.get("package").and_then(toml::Value::as_array);
+    let in_packages = packages
+        .into_iter()
+        .flatten()
+        .filter_map(|p| p.get("checksum"))
+        .find_map(bad);
+    // Format v1 keeps them in `[metadata]`, under "checksum <package> …" keys.
+    let metadata = table.get("metadata").and_then(toml::Value::as_table);
+    in_packages.or_else(|| {
+        metadata
+            .into_iter()
+            .flatten()
+            .filter(|(k, _)| k.starts_with("checksum "))
+            .find_map(|(_, v)| bad(v))
     })
 }
 
@@ -189,5 +220,25 @@ source = "git+https://example.invalid/hyperwire#abc"
         let e = parse("version = 3\n\n[[package]]\nname = \"a\"\nversion = \n").unwrap_err();
         assert!(!e.contains('\n'), "{e}");
         assert!(e.contains("line 5"), "{e}");
+    }
+
+    #[test]
+    fn a_non_ascii_checksum_is_an_error_not_a_panic() {
+        // The fuzzer's input: cargo-lock panicked slicing the checksum inside `ϕ`.
+        let d = include_str!("../../../fuzz/regressions/lockfile/non-ascii-checksum");
+        let value = d.split('"').nth(1).unwrap();
+        assert_eq!(
+            parse(d).unwrap_err(),
+            format!("invalid checksum {value:?}: not hex")
+        );
+        // The same through an escape, in a package and in v1's metadata table.
+        let pkg = "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\nchecksum = \"";
+        let hex = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcd";
+        let escaped = format!("{pkg}\\u03d5{hex}\"\n");
+        assert!(parse(&escaped).unwrap_err().starts_with("invalid checksum"));
+        let v1 = format!("[metadata]\n\"checksum a 1.0.0 (registry+x)\" = \"\u{3d5}{hex}\"\n");
+        assert!(parse(&v1).unwrap_err().starts_with("invalid checksum"));
+        // A checksum cargo wrote is fine.
+        assert!(parse(&format!("{pkg}{hex}ef\"\n")).is_ok());
     }
 }
