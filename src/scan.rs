@@ -14,6 +14,7 @@ use crate::rules;
 use crate::secrets::{SecretEngine, GENERIC_ID};
 
 use crate::prefilter::CodePrefilter;
+use crate::queue::Queue;
 use crate::source::SourceFile;
 use crate::suppress;
 use crate::walk::{self, Candidate, Skipped};
@@ -21,7 +22,6 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -231,21 +231,27 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     // The walk hands each file to the scan threads as it finds it, through a short
     // queue; each scan thread adds up its own outcomes. Nothing is held per file but
     // what a later step needs: findings, and the few lockfiles and `.env` files.
-    let (send, receive) = std::sync::mpsc::sync_channel::<Candidate>(QUEUE);
-    let receive = Mutex::new(Some(receive));
+    let queue = Queue::new(QUEUE);
     let (walked, folds) = std::thread::scope(|s| -> Result<_> {
-        let send = send;
+        // The scan threads stop when the queue closes, also if this returns early.
+        struct CloseWhenDone<'a>(&'a Queue<Candidate>);
+        impl Drop for CloseWhenDone<'_> {
+            fn drop(&mut self) {
+                self.0.close();
+            }
+        }
+        let closing = CloseWhenDone(&queue);
         let mut workers = Vec::with_capacity(threads);
         for i in 0..threads {
             let worker = std::thread::Builder::new()
                 .name(format!("botlint-scan-{i}"))
                 // A stack the parsers can recurse on (see lang::PARSE_STACK).
                 .stack_size(crate::lang::PARSE_STACK + crate::lang::SCAN_STACK_MARGIN)
-                .spawn_scoped(s, || scan_queue(&receive, &pass))
+                .spawn_scoped(s, || scan_queue(&queue, &pass))
                 .context("starting the scan threads")?;
             workers.push(worker);
         }
-        let found = |c: Candidate| send.send(c).is_ok();
+        let found = |c: Candidate| queue.push(c);
         let walked = walk::walk(&opts.paths, &walk_opts, &found);
         if tracked_ignored {
             for c in add_tracked_ignored(&opts.paths, &excludes, &walked) {
@@ -254,7 +260,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
                 }
             }
         }
-        drop(send);
+        drop(closing);
         let folds: Vec<PassFold> = workers
             .into_iter()
             .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
@@ -386,30 +392,21 @@ struct PassFold {
     crate_names: std::collections::HashSet<String>,
 }
 
-type Queue = Mutex<Option<std::sync::mpsc::Receiver<Candidate>>>;
-
 /// A scan thread: scan files from the queue until the walk is done.
-fn scan_queue(queue: &Queue, pass: &PassOptions<'_>) -> PassFold {
-    /// A scan thread that panics closes the queue: the walk stops (and the
+fn scan_queue(queue: &Queue<Candidate>, pass: &PassOptions<'_>) -> PassFold {
+    /// A scan thread that panics abandons the queue: the walk stops (and the
     /// panic reaches the caller when the thread is joined).
-    struct CloseOnPanic<'a>(&'a Queue);
-    impl Drop for CloseOnPanic<'_> {
+    struct AbandonOnPanic<'a>(&'a Queue<Candidate>);
+    impl Drop for AbandonOnPanic<'_> {
         fn drop(&mut self) {
             if std::thread::panicking() {
-                self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+                self.0.abandon();
             }
         }
     }
-    let _close = CloseOnPanic(queue);
+    let _abandon = AbandonOnPanic(queue);
     let mut fold = PassFold::default();
-    loop {
-        let next = {
-            let q = queue.lock().unwrap_or_else(|p| p.into_inner());
-            q.as_ref().and_then(|r| r.recv().ok())
-        };
-        let Some(c) = next else {
-            return fold;
-        };
+    while let Some(c) = queue.take() {
         if pass.audit && classify(&c.path, b"") == Kind::CargoLock {
             if pass.crate_names {
                 fold.crate_names.extend(audit::lockfile_names(&c.path));
@@ -431,6 +428,7 @@ fn scan_queue(queue: &Queue, pass: &PassOptions<'_>) -> PassFold {
             skipped => fold.report.add(skipped),
         }
     }
+    fold
 }
 
 /// Is `path` a directory inside a git working tree?
