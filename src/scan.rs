@@ -221,52 +221,42 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     let pass = PassOptions {
         ctx: &ctx,
         audit: audit_sev.any(),
-        crate_names: audit_sev.needs_db(),
-    };
-    let threads = if opts.threads > 0 {
-        opts.threads
-    } else {
-        rayon::current_num_threads()
+        crate_names: audit_sev.needs_db() && audit::may_have_db(&opts.audit),
     };
     // The walk hands each file to the scan threads as it finds it, through a short
     // queue; each scan thread adds up its own outcomes. Nothing is held per file but
     // what a later step needs: findings, and the few lockfiles and `.env` files.
+    // The scan threads are rayon's (built with a stack the parsers can recurse on,
+    // see lang::PARSE_STACK); the audit runs on them afterwards, in the memory the
+    // scan left free.
     let queue = Queue::new(QUEUE);
-    let (walked, folds) = std::thread::scope(|s| -> Result<_> {
-        // The scan threads stop when the queue closes, also if this returns early.
-        struct CloseWhenDone<'a>(&'a Queue<Candidate>);
-        impl Drop for CloseWhenDone<'_> {
-            fn drop(&mut self) {
-                self.0.close();
-            }
-        }
-        let closing = CloseWhenDone(&queue);
-        let mut workers = Vec::with_capacity(threads);
-        for i in 0..threads {
-            let worker = std::thread::Builder::new()
-                .name(format!("botlint-scan-{i}"))
-                // A stack the parsers can recurse on (see lang::PARSE_STACK).
-                .stack_size(crate::lang::PARSE_STACK + crate::lang::SCAN_STACK_MARGIN)
-                .spawn_scoped(s, || scan_queue(&queue, &pass))
-                .context("starting the scan threads")?;
-            workers.push(worker);
-        }
-        let found = |c: Candidate| queue.push(c);
-        let walked = walk::walk(&opts.paths, &walk_opts, &found);
-        if tracked_ignored {
-            for c in add_tracked_ignored(&opts.paths, &excludes, &walked) {
-                if !found(c) {
-                    break;
+    let (walked, folds) = std::thread::scope(|s| {
+        let walker = s.spawn(|| {
+            // The scan threads stop when the queue closes (also if the walk panics).
+            struct CloseWhenDone<'a>(&'a Queue<Candidate>);
+            impl Drop for CloseWhenDone<'_> {
+                fn drop(&mut self) {
+                    self.0.close();
                 }
             }
-        }
-        drop(closing);
-        let folds: Vec<PassFold> = workers
-            .into_iter()
-            .map(|w| w.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
-            .collect();
-        Ok((walked, folds))
-    })?;
+            let _closing = CloseWhenDone(&queue);
+            let found = |c: Candidate| queue.push(c);
+            let walked = walk::walk(&opts.paths, &walk_opts, &found);
+            if tracked_ignored {
+                for c in add_tracked_ignored(&opts.paths, &excludes, &walked) {
+                    if !found(c) {
+                        break;
+                    }
+                }
+            }
+            walked
+        });
+        let folds: Vec<PassFold> = rayon::broadcast(|_| scan_queue(&queue, &pass));
+        let walked = walker
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (walked, folds)
+    });
     let mut report = ScanReport {
         skipped: walked.skipped,
         errors: walked.errors,
@@ -297,7 +287,10 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         crate_names.extend(f.crate_names);
     }
     by_file.sort_by(|a, b| a.0.cmp(&b.0));
-    report.findings = by_file.into_iter().flat_map(|(_, f)| f).collect();
+    report.findings = Vec::with_capacity(by_file.iter().map(|f| f.1.len()).sum());
+    for (_, mut f) in by_file {
+        report.findings.append(&mut f);
+    }
     failed.sort();
     report.errors.extend(failed.into_iter().map(|(_, e)| e));
     lockfiles.sort();

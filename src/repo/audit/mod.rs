@@ -211,6 +211,12 @@ pub fn prepare(
     (locks, db)
 }
 
+/// Is there a database where [`open_for`] would look? Without one the crate
+/// names do not matter (the message is the same), so a run need not gather them.
+pub fn may_have_db(opts: &AuditOptions) -> bool {
+    db::locate(opts.db.as_deref()).is_some_and(|l| l.path.exists())
+}
+
 /// Load the database for the advisories of `names` when a rule needs it
 /// (call once per run, only when a `Cargo.lock` was found).
 pub fn open_for(names: &HashSet<String>, sev: Severities, opts: &AuditOptions) -> Option<DbState> {
