@@ -6,7 +6,10 @@
 #
 #   bench/memory-flat.sh TREE [COPIES...]      (default copies: 1 2 4 8)
 #
-# Needs a release build (cargo build --release) and GNU time (/usr/bin/time).
+# RUNS=n (default 3) runs each scan n times and prints the median peak RSS (single runs vary
+# by a few MiB: thread timing decides which files are in flight together). BOTLINT=path picks
+# the binary; EXTRA="..." adds arguments to every scan. Needs a release build
+# (cargo build --release) and GNU time (/usr/bin/time).
 set -eu
 here=$(cd "$(dirname "$0")/.." && pwd)
 botlint=${BOTLINT:-$here/target/release/botlint}
@@ -15,6 +18,8 @@ botlint=${BOTLINT:-$here/target/release/botlint}
 tree=$(cd "$1" && pwd)
 shift
 copies=${*:-1 2 4 8}
+runs=${RUNS:-3}
+extra=${EXTRA:-}
 scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 printf '%-7s %-9s %-10s %-12s %-12s %s\n' copies files MB "rss all MiB" "rss sec MiB" findings
@@ -29,11 +34,22 @@ for n in $copies; do
   files=$(find "$dir" -type f | wc -l)
   mb=$(find "$dir" -type f -printf '%s\n' | awk '{s += $1} END {printf "%d", s / 1048576}')
 
-  /usr/bin/time -f %M -o "$scratch/rss-all" "$botlint" "$dir" --no-ignore --exit-zero \
-    --format json -o "$scratch/out.json" --threads 2
-  /usr/bin/time -f %M -o "$scratch/rss-sec" "$botlint" "$dir" --no-ignore --exit-zero \
-    --only hardcoded-secret --format json -o "$scratch/sec.json" --threads 2
+  # median peak RSS in KiB of $runs runs of: botlint DIR ARGS...
+  rss() {
+    : > "$scratch/rss-runs"
+    r=1
+    while [ "$r" -le "$runs" ]; do
+      # shellcheck disable=SC2086 # $extra is a list of arguments
+      /usr/bin/time -f %M -o "$scratch/rss-one" "$botlint" "$dir" --no-ignore --exit-zero \
+        --threads 2 $extra "$@"
+      cat "$scratch/rss-one" >> "$scratch/rss-runs"
+      r=$((r + 1))
+    done
+    sort -n "$scratch/rss-runs" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}'
+  }
+  all=$(rss --format json -o "$scratch/out.json")
+  sec=$(rss --only hardcoded-secret --format json -o "$scratch/sec.json")
   found=$(python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['findings']))" "$scratch/out.json")
   printf '%-7s %-9s %-10s %-12s %-12s %s\n' "$n" "$files" "$mb" \
-    "$(( $(cat "$scratch/rss-all") / 1024 ))" "$(( $(cat "$scratch/rss-sec") / 1024 ))" "$found"
+    "$((all / 1024))" "$((sec / 1024))" "$found"
 done

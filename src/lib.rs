@@ -14,6 +14,7 @@ pub mod fuzz;
 pub mod keywords;
 pub mod lang;
 pub mod prefilter;
+pub mod queue;
 pub mod repo;
 pub mod report;
 pub mod rules;

@@ -14,11 +14,11 @@ use crate::rules;
 use crate::secrets::{SecretEngine, GENERIC_ID};
 
 use crate::prefilter::CodePrefilter;
+use crate::queue::Queue;
 use crate::source::SourceFile;
 use crate::suppress;
 use crate::walk::{self, Candidate, Skipped};
 use anyhow::{Context, Result};
-use rayon::prelude::*;
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
@@ -106,25 +106,6 @@ impl ScanReport {
             FileOutcome::Failed(e) => self.errors.push(e),
         }
     }
-
-    /// The counts of `a` and `b`, lists in that order (`baselined` is `a`'s:
-    /// the baseline applies later, to the whole report).
-    fn merge(mut a: ScanReport, mut b: ScanReport) -> ScanReport {
-        a.files_scanned += b.files_scanned;
-        a.suppressed += b.suppressed;
-        a.findings.append(&mut b.findings);
-        a.skipped.append(&mut b.skipped);
-        a.errors.append(&mut b.errors);
-        a.warnings.append(&mut b.warnings);
-        a.parse_errors.append(&mut b.parse_errors);
-        for (lang, n) in b.seen {
-            *a.seen.entry(lang).or_default() += n;
-        }
-        for (lang, n) in b.parsed {
-            *a.parsed.entry(lang).or_default() += n;
-        }
-        a
-    }
 }
 
 enum FileOutcome {
@@ -206,6 +187,11 @@ impl FileScanner {
     }
 }
 
+/// Files queued between the walk and the scan threads: enough to keep the scan
+/// threads busy, few enough that the walk never gets far ahead (the queue, not
+/// the tree, is what is held).
+const QUEUE: usize = 256;
+
 pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     let scanner = FileScanner::new(opts.config.clone(), opts.only.clone())?;
     let base = opts
@@ -220,60 +206,99 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         set: build_globset(&opts.config.exclude)?,
         base,
     };
-    let discovery = walk::discover(
-        &opts.paths,
-        &walk::WalkOptions {
-            excludes: &excludes,
-            force_exclude: opts.force_exclude,
-            respect_ignore_files: !opts.no_ignore,
-            threads: opts.threads,
-        },
-    );
-    let mut discovery = discovery;
-    if !opts.no_ignore {
-        add_tracked_ignored(&opts.paths, &excludes, &mut discovery);
-    }
     let ctx = scanner.ctx();
+    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
+    // Files git tracks although ignored are added from git's index after the walk:
+    // the walk remembers what it handed out (a hash per path) when there is an index.
+    let tracked_ignored = !opts.no_ignore && opts.paths.iter().any(|p| in_git_repo(p));
+    let walk_opts = walk::WalkOptions {
+        excludes: &excludes,
+        force_exclude: opts.force_exclude,
+        respect_ignore_files: !opts.no_ignore,
+        threads: opts.threads,
+        remember: tracked_ignored,
+    };
+    let pass = PassOptions {
+        ctx: &ctx,
+        audit: audit_sev.any(),
+        crate_names: audit_sev.needs_db() && audit::may_have_db(&opts.audit),
+    };
+    // The walk hands each file to the scan threads as it finds it, through a short
+    // queue; each scan thread adds up its own outcomes. Nothing is held per file but
+    // what a later step needs: findings, and the few lockfiles and `.env` files.
+    // The scan threads are rayon's (built with a stack the parsers can recurse on,
+    // see lang::PARSE_STACK); the audit runs on them afterwards, in the memory the
+    // scan left free.
+    let queue = Queue::new(QUEUE);
+    let (walked, folds) = std::thread::scope(|s| {
+        let walker = s.spawn(|| {
+            // The scan threads stop when the queue closes (also if the walk panics).
+            struct CloseWhenDone<'a>(&'a Queue<Candidate>);
+            impl Drop for CloseWhenDone<'_> {
+                fn drop(&mut self) {
+                    self.0.close();
+                }
+            }
+            let _closing = CloseWhenDone(&queue);
+            let found = |c: Candidate| queue.push(c);
+            let walked = walk::walk(&opts.paths, &walk_opts, &found);
+            if tracked_ignored {
+                for c in add_tracked_ignored(&opts.paths, &excludes, &walked) {
+                    if !found(c) {
+                        break;
+                    }
+                }
+            }
+            walked
+        });
+        let folds: Vec<PassFold> = rayon::broadcast(|_| scan_queue(&queue, &pass));
+        let walked = walker
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (walked, folds)
+    });
     let mut report = ScanReport {
-        skipped: discovery.skipped,
-        errors: discovery.errors,
+        skipped: walked.skipped,
+        errors: walked.errors,
         ..ScanReport::default()
     };
-    // Every Cargo.lock is audited; the advisory database is loaded once, only
-    // when there is one, and while the per-file pass runs.
-    let lockfiles: Vec<(PathBuf, String)> = discovery
-        .files
-        .iter()
-        .filter(|c| classify(&c.path, b"") == Kind::CargoLock)
-        .map(|c| (c.path.clone(), c.display.clone()))
-        .collect();
-    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
-    // Each file's outcome is added up as soon as it is scanned (in file order:
-    // rayon's reduce keeps it), not held until every file is done.
-    let (pass, (locks, db)) = rayon::join(
-        || {
-            discovery
-                .files
-                .par_iter()
-                .fold(ScanReport::default, |mut r, c| {
-                    r.add(scan_candidate(c, &ctx));
-                    r
-                })
-                .reduce(ScanReport::default, ScanReport::merge)
-        },
-        || audit::prepare(&lockfiles, audit_sev, &opts.audit),
-    );
-    report = ScanReport::merge(report, pass);
-    // Repository-level checks: the dotenv rules look at `.env`-like files only.
-    let listed: Vec<(PathBuf, String)> = discovery
-        .files
-        .iter()
-        .filter(|c| dotenv::is_secret_env(&c.path))
-        .map(|c| (c.path.clone(), c.display.clone()))
-        .collect();
+    // Put together what the scan threads gathered, in the order of the paths (the
+    // order the findings, errors and lockfiles have always come in).
+    let mut by_file = Vec::new();
+    let mut failed = Vec::new();
+    let mut lockfiles = Vec::new();
+    let mut env_files = Vec::new();
+    let mut crate_names = std::collections::HashSet::new();
+    for mut f in folds {
+        report.files_scanned += f.report.files_scanned;
+        report.suppressed += f.report.suppressed;
+        report.skipped.append(&mut f.report.skipped);
+        report.parse_errors.append(&mut f.report.parse_errors);
+        for (lang, n) in f.report.seen {
+            *report.seen.entry(lang).or_default() += n;
+        }
+        for (lang, n) in f.report.parsed {
+            *report.parsed.entry(lang).or_default() += n;
+        }
+        by_file.append(&mut f.findings);
+        failed.append(&mut f.failed);
+        lockfiles.append(&mut f.lockfiles);
+        env_files.append(&mut f.env_files);
+        crate_names.extend(f.crate_names);
+    }
+    by_file.sort_by(|a, b| a.0.cmp(&b.0));
+    report.findings = Vec::with_capacity(by_file.iter().map(|f| f.1.len()).sum());
+    for (_, mut f) in by_file {
+        report.findings.append(&mut f);
+    }
+    failed.sort();
+    report.errors.extend(failed.into_iter().map(|(_, e)| e));
+    lockfiles.sort();
+    env_files.sort();
 
+    // Repository-level checks: the dotenv rules look at `.env`-like files only.
     let env = dotenv::check(
-        &listed,
+        &env_files,
         &opts.paths,
         |r| ctx.severity(r),
         &mut report.warnings,
@@ -282,25 +307,24 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     for f in env {
         report.findings.push(file_level_finding(&f.display, f.raw));
     }
-    let audited = audit::check(
-        locks,
-        db,
-        audit_sev,
-        &opts.config.audit_ignore,
-        opts.audit.require_db,
-    );
-    report.warnings.extend(audited.warnings);
-    report.errors.extend(audited.errors);
-    for lock in audited.lockfiles {
-        let src = SourceFile::new(lock.display, lock.bytes);
-        for raw in lock.findings {
-            let f = finalize(&src, raw, &[]);
-            let line_text = |l: usize| (l <= src.line_count()).then(|| src.line_text(l - 1));
-            if suppress::is_suppressed(f.span.start_line, &f.rule, f.sub_id.as_deref(), line_text) {
-                report.suppressed += 1;
-            } else {
-                report.findings.push(f);
-            }
+    // Every Cargo.lock is audited, one at a time: the advisory database is loaded
+    // once, only when there is a lockfile, for the crates the lockfiles name.
+    if !lockfiles.is_empty() && audit_sev.any() {
+        let db = audit::open_for(&crate_names, audit_sev, &opts.audit);
+        drop(crate_names);
+        let (audited, placed) = audit::check_each(
+            &lockfiles,
+            db,
+            audit_sev,
+            &opts.config.audit_ignore,
+            opts.audit.require_db,
+            place_lockfile_findings,
+        );
+        report.warnings.extend(audited.warnings);
+        report.errors.extend(audited.errors);
+        for (mut findings, suppressed) in placed {
+            report.findings.append(&mut findings);
+            report.suppressed += suppressed;
         }
     }
     if report.files_scanned == 0 && report.errors.is_empty() {
@@ -318,14 +342,103 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     Ok(report)
 }
 
+/// A lockfile's audit findings, placed in its text; and how many were suppressed.
+fn place_lockfile_findings(lock: audit::LockfileAudit) -> (Vec<Finding>, usize) {
+    let src = SourceFile::new(lock.display, lock.bytes);
+    let mut out = Vec::new();
+    let mut suppressed = 0;
+    for raw in lock.findings {
+        let f = finalize(&src, raw, &[]);
+        let line_text = |l: usize| (l <= src.line_count()).then(|| src.line_text(l - 1));
+        if suppress::is_suppressed(f.span.start_line, &f.rule, f.sub_id.as_deref(), line_text) {
+            suppressed += 1;
+        } else {
+            out.push(f);
+        }
+    }
+    (out, suppressed)
+}
+
+/// What the scan threads need besides the per-file context.
+struct PassOptions<'a> {
+    ctx: &'a Ctx<'a>,
+    /// Note the `Cargo.lock` files (an audit rule is on).
+    audit: bool,
+    /// And the crates they name (the advisory database is needed).
+    crate_names: bool,
+}
+
+/// What one scan thread gathers.
+#[derive(Default)]
+struct PassFold {
+    /// Counts, skipped files, parse errors.
+    report: ScanReport,
+    /// Findings, per file with findings (path to open, its findings in order).
+    findings: Vec<(PathBuf, Vec<Finding>)>,
+    /// Files that could not be read: (path to open, message).
+    failed: Vec<(PathBuf, String)>,
+    /// (path to open, display path) of every `Cargo.lock`, for the audit.
+    lockfiles: Vec<(PathBuf, String)>,
+    /// The same for every `.env`-like file, for the dotenv rules.
+    env_files: Vec<(PathBuf, String)>,
+    /// The crates.io packages the lockfiles name.
+    crate_names: std::collections::HashSet<String>,
+}
+
+/// A scan thread: scan files from the queue until the walk is done.
+fn scan_queue(queue: &Queue<Candidate>, pass: &PassOptions<'_>) -> PassFold {
+    /// A scan thread that panics abandons the queue: the walk stops (and the
+    /// panic reaches the caller when the thread is joined).
+    struct AbandonOnPanic<'a>(&'a Queue<Candidate>);
+    impl Drop for AbandonOnPanic<'_> {
+        fn drop(&mut self) {
+            if std::thread::panicking() {
+                self.0.abandon();
+            }
+        }
+    }
+    let _abandon = AbandonOnPanic(queue);
+    let mut fold = PassFold::default();
+    while let Some(c) = queue.take() {
+        if pass.audit && classify(&c.path, b"") == Kind::CargoLock {
+            if pass.crate_names {
+                fold.crate_names.extend(audit::lockfile_names(&c.path));
+            }
+            fold.lockfiles.push((c.path.clone(), c.display.clone()));
+        }
+        if dotenv::is_secret_env(&c.path) {
+            fold.env_files.push((c.path.clone(), c.display.clone()));
+        }
+        match scan_candidate(&c, pass.ctx) {
+            FileOutcome::Failed(e) => fold.failed.push((c.path, e)),
+            FileOutcome::Scanned(findings, suppressed, parse, counted) => {
+                let counts = FileOutcome::Scanned(Vec::new(), suppressed, parse, counted);
+                fold.report.add(counts);
+                if !findings.is_empty() {
+                    fold.findings.push((c.path, findings));
+                }
+            }
+            skipped => fold.report.add(skipped),
+        }
+    }
+    fold
+}
+
+/// Is `path` a directory inside a git working tree?
+fn in_git_repo(path: &Path) -> bool {
+    path.is_dir() && crate::repo::gitindex::find_repo(path).is_some()
+}
+
 /// Files git tracks although `.gitignore` matches them (force-added, or ignored
 /// after the fact) are in the repository all the same: the walk skipped them, so
 /// add them from git's index. Without a repository there is no way to know.
-fn add_tracked_ignored(paths: &[PathBuf], excludes: &walk::Excludes, d: &mut walk::Discovery) {
+fn add_tracked_ignored(
+    paths: &[PathBuf],
+    excludes: &walk::Excludes,
+    walked: &walk::Walked,
+) -> Vec<Candidate> {
     use crate::repo::gitindex::{find_repo, tracked_paths};
-    use std::collections::HashSet;
     let cwd = std::env::current_dir().unwrap_or_default();
-    let walked: HashSet<PathBuf> = d.files.iter().map(|c| c.path.clone()).collect();
     let mut added = Vec::new();
     for root in paths.iter().filter(|p| p.is_dir()) {
         let (Some(repo), Ok(canon_root)) = (find_repo(root), std::fs::canonicalize(root)) else {
@@ -340,7 +453,7 @@ fn add_tracked_ignored(paths: &[PathBuf], excludes: &walk::Excludes, d: &mut wal
                 continue;
             };
             let path = root.join(below);
-            if walked.contains(&path) || excludes.is_excluded(&path) {
+            if walked.handed_out(&path) || excludes.is_excluded(&path) {
                 continue;
             }
             // Only what is really there and is a regular file (a deleted or
@@ -354,9 +467,9 @@ fn add_tracked_ignored(paths: &[PathBuf], excludes: &walk::Excludes, d: &mut wal
             }
         }
     }
-    d.files.extend(added);
-    d.files.sort();
-    d.files.dedup_by(|a, b| a.path == b.path);
+    added.sort();
+    added.dedup_by(|a, b| a.path == b.path);
+    added
 }
 
 fn build_globset(globs: &[String]) -> Result<globset::GlobSet> {

@@ -8,6 +8,10 @@
 //! arguments are always kept, even when ignored (pre-commit passes them).
 
 use globset::GlobSet;
+use ignore::{DirEntry, ParallelVisitor, ParallelVisitorBuilder, WalkState};
+use std::collections::hash_map::RandomState;
+use std::collections::HashSet;
+use std::hash::BuildHasher;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -29,12 +33,44 @@ pub struct Skipped {
     pub reason: String,
 }
 
+/// What a walk leaves behind once every file has been handed out: what it
+/// passed over, what it could not read, and (when asked) which paths it handed
+/// out, as hashes.
 #[derive(Debug, Default)]
-pub struct Discovery {
-    pub files: Vec<Candidate>,
+pub struct Walked {
+    /// Sorted.
     pub skipped: Vec<Skipped>,
-    /// Paths that could not be read at all (missing arguments, unreadable dirs).
+    /// Paths that could not be read at all (missing arguments, unreadable
+    /// directories). Sorted.
     pub errors: Vec<String>,
+    /// Every path handed out, when [`WalkOptions::remember`] asked for it.
+    handed_out: Option<PathSet>,
+}
+
+impl Walked {
+    /// Was `path` handed out (walked or named)? `false` when the walk did not
+    /// remember ([`WalkOptions::remember`]).
+    pub fn handed_out(&self, path: &Path) -> bool {
+        self.handed_out.as_ref().is_some_and(|s| s.contains(path))
+    }
+}
+
+/// A set of paths as 64-bit hashes (8 bytes a path instead of the path): keyed
+/// per run, so no file name can be chosen to collide with another; the chance
+/// that two of a million paths collide is below one in ten million.
+#[derive(Debug, Default)]
+struct PathSet {
+    state: RandomState,
+    /// Sorted, deduplicated.
+    hashes: Vec<u64>,
+}
+
+impl PathSet {
+    fn contains(&self, path: &Path) -> bool {
+        self.hashes
+            .binary_search(&self.state.hash_one(path))
+            .is_ok()
+    }
 }
 
 /// The config's `exclude` globs, matched against paths relative to the
@@ -94,8 +130,10 @@ pub struct WalkOptions<'a> {
     pub force_exclude: bool,
     /// Honour `.gitignore`, `.ignore`, `.git/info/exclude` and the global excludes.
     pub respect_ignore_files: bool,
-
+    /// Walker threads (0: one per core, at most 12).
     pub threads: usize,
+    /// Remember which paths were handed out ([`Walked::handed_out`]).
+    pub remember: bool,
 }
 
 /// `./a/b` -> `a/b`; absolute paths under the working directory become relative.
@@ -124,13 +162,24 @@ pub fn display_path(path: &Path, cwd: &Path) -> String {
     }
 }
 
-pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
+/// Find the files to scan and hand each to `found` as soon as it is found:
+/// the files named in `paths` first (on this thread), then those below the
+/// directories in `paths` (on the walker threads, in no particular order). Every
+/// path is handed out once. Nothing is held per file (unless
+/// [`WalkOptions::remember`]): a caller that must not hold the tree does not.
+/// `found` returns `false` to stop the walk.
+pub fn walk(
+    paths: &[PathBuf],
+    opts: &WalkOptions<'_>,
+    found: &(dyn Fn(Candidate) -> bool + Sync),
+) -> Walked {
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
-    let mut out = Discovery::default();
+    let mut local = Local::default();
     let mut roots = Vec::new();
+    let mut named = Vec::new();
     for p in paths {
         match std::fs::metadata(p) {
-            Err(e) => out
+            Err(e) => local
                 .errors
                 .push(format!("{}: {}", p.display(), io_reason(&e))),
             Ok(md) if md.is_dir() => roots.push(p.clone()),
@@ -140,13 +189,13 @@ pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
                     continue;
                 }
                 if md.is_file() {
-                    out.files.push(Candidate {
+                    named.push(Candidate {
                         path: p.clone(),
                         display,
                         explicit: true,
                     });
                 } else {
-                    out.skipped.push(Skipped {
+                    local.skipped.push(Skipped {
                         path: display,
                         reason: "not a regular file".into(),
                     });
@@ -154,17 +203,193 @@ pub fn discover(paths: &[PathBuf], opts: &WalkOptions<'_>) -> Discovery {
             }
         }
     }
-    if !roots.is_empty() {
-        walk_roots(&roots, opts, &cwd, &mut out);
+    named.sort();
+    named.dedup_by(|a, b| a.path == b.path);
+    let shared = Shared {
+        opts,
+        cwd: &cwd,
+        found,
+        named: named.iter().map(|c| c.path.clone()).collect(),
+        // Roots inside one another list the same paths: hand each out once.
+        seen: overlapping(&roots).then(|| Mutex::new(HashSet::new())),
+        state: RandomState::new(),
+        done: Mutex::new(Local::default()),
+        stop: std::sync::atomic::AtomicBool::new(false),
+    };
+    for c in named {
+        if opts.remember {
+            local.hashes.push(shared.state.hash_one(&c.path));
+        }
+        if !found(c) {
+            shared.stop();
+            break;
+        }
     }
-    out.files.sort();
-    out.files.dedup_by(|a, b| a.path == b.path);
-    out.skipped.sort();
-    out.errors.sort();
-    out
+    if !roots.is_empty() && !shared.stopped() {
+        walk_roots(&roots, &shared);
+    }
+    let mut all = shared.done.into_inner().unwrap_or_else(|p| p.into_inner());
+    all.absorb(local);
+    let mut hashes = all.hashes;
+    hashes.sort_unstable();
+    hashes.dedup();
+    all.skipped.sort();
+    all.errors.sort();
+    Walked {
+        skipped: all.skipped,
+        errors: all.errors,
+        handed_out: opts.remember.then_some(PathSet {
+            state: shared.state,
+            hashes,
+        }),
+    }
 }
 
-fn walk_roots(roots: &[PathBuf], opts: &WalkOptions<'_>, cwd: &Path, out: &mut Discovery) {
+/// Is one root (as a path: component by component) inside another, or named twice?
+fn overlapping(roots: &[PathBuf]) -> bool {
+    roots.iter().enumerate().any(|(i, a)| {
+        roots
+            .iter()
+            .enumerate()
+            .any(|(j, b)| i != j && b.starts_with(a))
+    })
+}
+
+/// What the walker threads share.
+struct Shared<'a> {
+    opts: &'a WalkOptions<'a>,
+    cwd: &'a Path,
+    found: &'a (dyn Fn(Candidate) -> bool + Sync),
+    /// The files named on the command line (handed out already).
+    named: HashSet<PathBuf>,
+    /// Every path handed out, when the roots overlap.
+    seen: Option<Mutex<HashSet<PathBuf>>>,
+    state: RandomState,
+    /// What each walker thread gathered, added when the thread is done.
+    done: Mutex<Local>,
+    stop: std::sync::atomic::AtomicBool,
+}
+
+impl Shared<'_> {
+    fn stop(&self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+/// What one walker thread gathers: small lists (skipped files and errors are
+/// few) and, when asked, a hash per path handed out.
+#[derive(Default)]
+struct Local {
+    skipped: Vec<Skipped>,
+    errors: Vec<String>,
+    hashes: Vec<u64>,
+}
+
+impl Local {
+    fn absorb(&mut self, mut o: Local) {
+        self.skipped.append(&mut o.skipped);
+        self.errors.append(&mut o.errors);
+        self.hashes.append(&mut o.hashes);
+    }
+}
+
+struct Visitor<'s> {
+    shared: &'s Shared<'s>,
+    local: Local,
+}
+
+impl Drop for Visitor<'_> {
+    fn drop(&mut self) {
+        let mut done = self.shared.done.lock().unwrap_or_else(|p| p.into_inner());
+        done.absorb(std::mem::take(&mut self.local));
+    }
+}
+
+impl ParallelVisitor for Visitor<'_> {
+    fn visit(&mut self, entry: Result<DirEntry, ignore::Error>) -> WalkState {
+        let shared = self.shared;
+        let local = &mut self.local;
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(err) => {
+                match vanished_path(&err) {
+                    // Listed by its parent, gone when read: removed under our feet.
+                    Some(path) => local.skipped.push(Skipped {
+                        path: display_path(path, shared.cwd),
+                        reason: VANISHED.into(),
+                    }),
+                    // Loops cannot happen without following links; anything else is I/O.
+                    None => local.errors.push(err.to_string()),
+                }
+                return WalkState::Continue;
+            }
+        };
+        let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+        if shared.opts.excludes.is_excluded(entry.path()) {
+            return if is_dir {
+                WalkState::Skip
+            } else {
+                WalkState::Continue
+            };
+        }
+        match entry.file_type() {
+            Some(t) if t.is_dir() => {}
+            Some(t) if t.is_file() => {
+                if shared.named.contains(entry.path()) {
+                    return WalkState::Continue;
+                }
+                if let Some(seen) = &shared.seen {
+                    let mut seen = seen.lock().unwrap_or_else(|p| p.into_inner());
+                    if !seen.insert(entry.path().to_path_buf()) {
+                        return WalkState::Continue;
+                    }
+                }
+                if shared.opts.remember {
+                    local.hashes.push(shared.state.hash_one(entry.path()));
+                }
+                let display = display_path(entry.path(), shared.cwd);
+                let handed = (shared.found)(Candidate {
+                    path: entry.into_path(),
+                    display,
+                    explicit: false,
+                });
+                if !handed {
+                    shared.stop();
+                    return WalkState::Quit;
+                }
+            }
+            Some(t) if t.is_symlink() => local.skipped.push(Skipped {
+                path: display_path(entry.path(), shared.cwd),
+                reason: "symbolic link (not followed)".into(),
+            }),
+            _ => local.skipped.push(Skipped {
+                path: display_path(entry.path(), shared.cwd),
+                reason: "not a regular file (FIFO, socket or device)".into(),
+            }),
+        }
+        WalkState::Continue
+    }
+}
+
+struct Builder<'s> {
+    shared: &'s Shared<'s>,
+}
+
+impl<'s> ParallelVisitorBuilder<'s> for Builder<'s> {
+    fn build(&mut self) -> Box<dyn ParallelVisitor + 's> {
+        Box::new(Visitor {
+            shared: self.shared,
+            local: Local::default(),
+        })
+    }
+}
+
+fn walk_roots(roots: &[PathBuf], shared: &Shared<'_>) {
+    let opts = shared.opts;
     let mut builder = ignore::WalkBuilder::new(&roots[0]);
     for r in &roots[1..] {
         builder.add(r);
@@ -181,60 +406,7 @@ fn walk_roots(roots: &[PathBuf], opts: &WalkOptions<'_>, cwd: &Path, out: &mut D
         .parents(honour)
         .threads(opts.threads)
         .filter_entry(|e| e.file_name() != ".git");
-    let found = Mutex::new(Discovery::default());
-    builder.build_parallel().run(|| {
-        let found = &found;
-        Box::new(move |entry| {
-            use ignore::WalkState;
-            let mut local = Discovery::default();
-            match entry {
-                Err(err) => match vanished_path(&err) {
-                    // Listed by its parent, gone when read: removed under our feet.
-                    Some(path) => local.skipped.push(Skipped {
-                        path: display_path(path, cwd),
-                        reason: VANISHED.into(),
-                    }),
-                    // Loops cannot happen without following links; anything else is I/O.
-                    None => local.errors.push(err.to_string()),
-                },
-                Ok(entry) => {
-                    let display = display_path(entry.path(), cwd);
-                    if opts.excludes.is_excluded(entry.path()) {
-                        return if entry.file_type().is_some_and(|t| t.is_dir()) {
-                            WalkState::Skip
-                        } else {
-                            WalkState::Continue
-                        };
-                    }
-                    match entry.file_type() {
-                        Some(t) if t.is_dir() => return WalkState::Continue,
-                        Some(t) if t.is_file() => local.files.push(Candidate {
-                            path: entry.into_path(),
-                            display,
-                            explicit: false,
-                        }),
-                        Some(t) if t.is_symlink() => local.skipped.push(Skipped {
-                            path: display,
-                            reason: "symbolic link (not followed)".into(),
-                        }),
-                        _ => local.skipped.push(Skipped {
-                            path: display,
-                            reason: "not a regular file (FIFO, socket or device)".into(),
-                        }),
-                    }
-                }
-            }
-            let mut f = found.lock().unwrap_or_else(|p| p.into_inner());
-            f.files.append(&mut local.files);
-            f.skipped.append(&mut local.skipped);
-            f.errors.append(&mut local.errors);
-            WalkState::Continue
-        })
-    });
-    let found = found.into_inner().unwrap_or_else(|p| p.into_inner());
-    out.files.extend(found.files);
-    out.skipped.extend(found.skipped);
-    out.errors.extend(found.errors);
+    builder.build_parallel().visit(&mut Builder { shared });
 }
 
 /// Why a file or directory that discovery listed is not scanned: it is gone.

@@ -20,7 +20,7 @@ use rustsec::advisory::{Advisory, Informational};
 use rustsec::database::Query;
 use rustsec::package::Package;
 use std::collections::HashSet;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use yanked::{IndexCache, Yanked};
 
 pub const VULNERABLE: &str = "vulnerable-dependency";
@@ -132,17 +132,33 @@ pub struct ParsedLock {
 pub fn parse_lockfiles(files: &[(PathBuf, String)]) -> Vec<Result<ParsedLock, String>> {
     files
         .par_iter()
-        .map(|(path, display)| {
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("{display}: cannot read: {}", crate::walk::io_reason(&e)))?;
-            let text = String::from_utf8(bytes).map_err(|_| {
-                format!(
-                    "{display}: Cargo.lock is not valid UTF-8; its dependencies were not audited"
-                )
-            })?;
-            ParsedLock::from_text(display, text)
-        })
+        .map(|(path, display)| read_lockfile(path, display))
         .collect()
+}
+
+/// Read and parse one lockfile; the error names `display`.
+fn read_lockfile(path: &Path, display: &str) -> Result<ParsedLock, String> {
+    let bytes = std::fs::read(path)
+        .map_err(|e| format!("{display}: cannot read: {}", crate::walk::io_reason(&e)))?;
+    let text = String::from_utf8(bytes).map_err(|_| {
+        format!("{display}: Cargo.lock is not valid UTF-8; its dependencies were not audited")
+    })?;
+    ParsedLock::from_text(display, text)
+}
+
+/// The crates.io package names of one lockfile, the advisories worth parsing
+/// for it (none when it cannot be read or parsed: [`check_each`] reports that).
+/// A run that streams its lockfiles gathers these as it finds them, then
+/// [`open_for`] the union, then [`check_each`]: no parsed lockfile is held.
+pub fn lockfile_names(path: &Path) -> Vec<String> {
+    read_lockfile(path, "")
+        .map(|l| {
+            l.packages
+                .iter()
+                .map(|p| p.name.as_str().to_string())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 impl ParsedLock {
@@ -180,7 +196,8 @@ pub fn package_names(locks: &[Result<ParsedLock, String>]) -> HashSet<String> {
 }
 
 /// Parse the lockfiles, then load the database for their packages (when a
-/// rule needs it). Run once per run, alongside the per-file pass.
+/// rule needs it). Holds every parsed lockfile until [`check`]; a run uses
+/// [`lockfile_names`], [`open_for`] and [`check_each`] instead.
 pub fn prepare(
     files: &[(PathBuf, String)],
     sev: Severities,
@@ -190,10 +207,20 @@ pub fn prepare(
         return (Vec::new(), None);
     }
     let locks = parse_lockfiles(files);
-    let db = sev
-        .needs_db()
-        .then(|| open_db(opts, Some(&package_names(&locks))));
+    let db = open_for(&package_names(&locks), sev, opts);
     (locks, db)
+}
+
+/// Is there a database where [`open_for`] would look? Without one the crate
+/// names do not matter (the message is the same), so a run need not gather them.
+pub fn may_have_db(opts: &AuditOptions) -> bool {
+    db::locate(opts.db.as_deref()).is_some_and(|l| l.path.exists())
+}
+
+/// Load the database for the advisories of `names` when a rule needs it
+/// (call once per run, only when a `Cargo.lock` was found).
+pub fn open_for(names: &HashSet<String>, sev: Severities, opts: &AuditOptions) -> Option<DbState> {
+    sev.needs_db().then(|| open_db(opts, Some(names)))
 }
 
 /// A lockfile that was audited: its text (the pipeline places the findings)
@@ -219,9 +246,41 @@ pub fn check(
     ignore: &[AuditIgnore],
     require_db: bool,
 ) -> Outcome {
+    let (mut out, audits) = check_with(locks, |l| l, db, sev, ignore, require_db, |a| a);
+    out.lockfiles = audits;
+    out
+}
+
+/// Audit the lockfiles `files` (path to read, display path) against the
+/// database [`open_for`] loaded: each is read, parsed and audited in turn (in
+/// parallel), and handed to `each` at once, so its text and packages are
+/// dropped before the next ones are read. `each`'s results come back in the
+/// order of `files`; the outcome's `lockfiles` is empty.
+pub fn check_each<R: Send>(
+    files: &[(PathBuf, String)],
+    db: Option<DbState>,
+    sev: Severities,
+    ignore: &[AuditIgnore],
+    require_db: bool,
+    each: impl Fn(LockfileAudit) -> R + Sync,
+) -> (Outcome, Vec<R>) {
+    let files: Vec<&(PathBuf, String)> = files.iter().collect();
+    let parse = |(path, display): &(PathBuf, String)| read_lockfile(path, display);
+    check_with(files, parse, db, sev, ignore, require_db, each)
+}
+
+fn check_with<L: Send, R: Send>(
+    locks: Vec<L>,
+    parse: impl Fn(L) -> Result<ParsedLock, String> + Sync,
+    db: Option<DbState>,
+    sev: Severities,
+    ignore: &[AuditIgnore],
+    require_db: bool,
+    each: impl Fn(LockfileAudit) -> R + Sync,
+) -> (Outcome, Vec<R>) {
     let mut out = Outcome::default();
     if locks.is_empty() || !sev.any() {
-        return out;
+        return (out, Vec::new());
     }
     let n = locks.len();
     let lockfiles = if n == 1 {
@@ -265,16 +324,22 @@ pub fn check(
         _ => None,
     };
     let cache = sev.yanked.map(|_| IndexCache::discover());
-    let results: Vec<Result<(LockfileAudit, YankedTally), String>> = locks
+    let results: Vec<Result<(R, YankedTally), String>> = locks
         .into_par_iter()
-        .map(|l| l.map(|l| audit_one(l, db.as_ref(), cache.as_ref(), sev, ignore)))
+        .map(|l| {
+            parse(l).map(|l| {
+                let (audit, tally) = audit_one(l, db.as_ref(), cache.as_ref(), sev, ignore);
+                (each(audit), tally)
+            })
+        })
         .collect();
     let mut tally = YankedTally::default();
+    let mut audits = Vec::with_capacity(results.len());
     for r in results {
         match r {
             Ok((audit, t)) => {
                 tally.add(t);
-                out.lockfiles.push(audit);
+                audits.push(audit);
             }
             Err(e) => out.errors.push(e),
         }
@@ -284,7 +349,7 @@ pub fn check(
             out.warnings.push(w);
         }
     }
-    out
+    (out, audits)
 }
 
 /// How many packages the yanked check could and could not answer.
