@@ -15,7 +15,11 @@ bash "$fuzz/seed.sh" "${targets[@]}"
 # Built once, then the binaries are run directly: editing the sources while
 # this runs does not rebuild anything under the later targets.
 # Niced: the machine is shared, and the build is the long part.
-nice -n 10 cargo +nightly fuzz build
+# --no-cfg-fuzzing: under cfg(fuzzing) proc-macro2 gives every span the same
+# dummy location, so the Rust front end would see no source text at all
+# (format strings, snippets, spans); botlint frees proc-macro2's source map
+# after each file itself (rust.rs), which is what that cfg guards against.
+nice -n 10 cargo +nightly fuzz build --no-cfg-fuzzing
 bin="$fuzz/target/$(rustc +nightly -vV | sed -n 's/^host: //p')/release"
 logs="$fuzz/artifacts/logs"
 mkdir -p "$logs"
@@ -24,6 +28,9 @@ echo "|---|---|---|---|---|---|---|---|"
 for t in "${targets[@]}"; do
   mkdir -p "artifacts/$t"
   log="$logs/$t.log"
+  # Crash inputs of earlier runs stay in artifacts/<target>/: count this run's only.
+  stamp="$logs/$t.start"
+  touch "$stamp"
   start=$(date +%s)
   # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: an input that
   # takes 2 GiB is a memory blow-up. Both are reported as crashes.
@@ -37,7 +44,7 @@ for t in "${targets[@]}"; do
   cov=$(sed -n 's/.*cov: \([0-9]*\).*/\1/p' <<<"$last")
   ft=$(sed -n 's/.*ft: \([0-9]*\).*/\1/p' <<<"$last")
   corp=$(sed -n 's/.*corp: \([0-9]*\/[0-9a-zA-Z]*\).*/\1/p' <<<"$last")
-  crashes=$(find "artifacts/$t" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) | wc -l)
+  crashes=$(find "artifacts/$t" -maxdepth 1 -type f -newer "$stamp" \( -name 'crash-*' -o -name 'oom-*' -o -name 'timeout-*' -o -name 'leak-*' \) | wc -l)
   rate=$(( ${execs:-0} / (took > 0 ? took : 1) ))
   echo "| $t | $took | ${execs:-?} | $rate | ${cov:-?} | ${ft:-?} | ${corp:-?} | $crashes$([ "$status" = 0 ] || echo " (exit $status, see $log)") |"
 done

@@ -10,8 +10,32 @@ root=$(dirname "$fuzz")
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=(secrets python rust js config lockfile advisory gitindex)
 
+# The first byte for FILE of a target whose first byte picks the file name
+# (src/fuzz.rs): the name of the same kind, so a fixture is scanned as what it
+# is. tests/fuzz_regressions.rs (name_byte) makes the same choice.
+name_byte() {
+  local t=$1 f=$2 base
+  base=$(basename "$f")
+  case $t:$base in
+    secrets:.env*) echo 1 ;;
+    secrets:Cargo.lock) echo 9 ;;
+    secrets:*.json | secrets:*.ipynb) echo 2 ;;
+    secrets:*.yaml | secrets:*.yml) echo 3 ;;
+    secrets:*.ini | secrets:*.cfg) echo 4 ;;
+    secrets:*.go) echo 5 ;;
+    secrets:*.py) echo 6 ;;
+    secrets:*.ts | secrets:*.js | secrets:*.tsx | secrets:*.jsx | secrets:*.mjs | secrets:*.cjs) echo 7 ;;
+    secrets:*.rs) echo 8 ;;
+    js:*.ts) echo 1 ;;
+    js:*.jsx) echo 2 ;;
+    js:*.tsx) echo 3 ;;
+    js:*.cjs) echo 4 ;;
+    *) echo 0 ;;
+  esac
+}
+
 # copy DIR PREFIX FILE...: FILE into the corpus DIR, named by its content's hash;
-# PREFIX "00" puts a 0 byte first (targets whose first byte picks a file name).
+# PREFIX "name" puts name_byte first (targets whose first byte picks a file name).
 copy() {
   local dir=$1 prefix=$2; shift 2
   mkdir -p "$dir"
@@ -19,7 +43,10 @@ copy() {
   for f in "$@"; do
     [ -f "$f" ] || continue
     tmp=$(mktemp)
-    if [ "$prefix" = 00 ]; then printf '\0' >"$tmp"; fi
+    if [ "$prefix" = name ]; then
+      # shellcheck disable=SC2059 # the format is an octal escape built here
+      printf "\\$(printf '%03o' "$(name_byte "$t" "$f")")" >"$tmp"
+    fi
     cat "$f" >>"$tmp"
     mv "$tmp" "$dir/seed-$(sha1sum "$tmp" | cut -c1-16)"
   done
@@ -32,10 +59,10 @@ for t in "${targets[@]}"; do
   mkdir -p "$out"
   files=()
   case $t in
-    secrets) prefix=00; mapfile -d '' files < <(fixtures) ;;
+    secrets) prefix=name; mapfile -d '' files < <(fixtures) ;;
     python) prefix=; mapfile -d '' files < <(fixtures -name '*.py') ;;
     rust) prefix=; mapfile -d '' files < <(fixtures -name '*.rs') ;;
-    js) prefix=00; mapfile -d '' files < <(fixtures \( -name '*.js' -o -name '*.ts' -o -name '*.jsx' -o -name '*.tsx' -o -name '*.mjs' -o -name '*.cjs' \)) ;;
+    js) prefix=name; mapfile -d '' files < <(fixtures \( -name '*.js' -o -name '*.ts' -o -name '*.jsx' -o -name '*.tsx' -o -name '*.mjs' -o -name '*.cjs' \)) ;;
     config) prefix=; files=("$root/pyproject.toml" "$root/tests/harness.toml") ;;
     lockfile) prefix=; files=("$root/Cargo.lock"); mapfile -d '' -O 1 files < <(fixtures -name Cargo.lock) ;;
     advisory) prefix=; mapfile -d '' files < <(find "$root/tests/data/advisory-db/crates" -type f -print0) ;;

@@ -30,9 +30,33 @@ fn has_ext(p: &Path, exts: &[&str]) -> bool {
         .is_some_and(|e| exts.contains(&e))
 }
 
+/// The first byte that makes `target` (one whose first byte picks the file
+/// name, src/fuzz.rs) scan `p` as a file of its own kind; fuzz/seed.sh's
+/// `name_byte` makes the same choice.
+fn name_byte(target: &str, p: &Path) -> u8 {
+    let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("");
+    let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+    match (target, ext) {
+        ("secrets", _) if name.starts_with(".env") => 1,
+        ("secrets", _) if name == "Cargo.lock" => 9,
+        ("secrets", "json" | "ipynb") => 2,
+        ("secrets", "yaml" | "yml") => 3,
+        ("secrets", "ini" | "cfg") => 4,
+        ("secrets", "go") => 5,
+        ("secrets", "py") => 6,
+        ("secrets", "ts" | "js" | "tsx" | "jsx" | "mjs" | "cjs") => 7,
+        ("secrets", "rs") => 8,
+        ("js", "ts") => 1,
+        ("js", "jsx") => 2,
+        ("js", "tsx") => 3,
+        ("js", "cjs") => 4,
+        _ => 0,
+    }
+}
+
 /// The inputs fuzz/seed.sh copies from the repository for `target` (the same
 /// choice, so the replay covers what the fuzzers started from). Targets whose
-/// first byte picks a file name get it as the script gives it: 0.
+/// first byte picks a file name get it as the script gives it ([`name_byte`]).
 fn repo_seeds(root: &Path, target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     let fixtures = files_under(&root.join("fixtures"));
     let pick = |exts: &[&str]| -> Vec<PathBuf> {
@@ -70,7 +94,11 @@ fn repo_seeds(root: &Path, target: &str) -> Vec<(PathBuf, Vec<u8>)> {
     files
         .into_iter()
         .map(|p| {
-            let mut data = if prefix { vec![0u8] } else { Vec::new() };
+            let mut data = if prefix {
+                vec![name_byte(target, &p)]
+            } else {
+                Vec::new()
+            };
             data.extend(std::fs::read(&p).unwrap());
             (p, data)
         })
