@@ -30,7 +30,7 @@ RUNS=${RUNS:-5}
 SLOW_WARMUP=${SLOW_WARMUP:-0}
 SLOW_RUNS=${SLOW_RUNS:-3}
 SLOW_TOOLS=${SLOW_TOOLS:-"detect-secrets semgrep bandit"}
-TOOLS=${TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets detect-secrets bandit ruff-S semgrep rg-floor"}
+TOOLS=${TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets detect-secrets bandit ruff-S ruff-S3 semgrep rg-floor"}
 RSS_TOOLS=${RSS_TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets ruff-S rg-floor"}
 SANDBOX=${SANDBOX:-}
 SANDBOX_TOOLS=${SANDBOX_TOOLS:-}
@@ -88,6 +88,8 @@ CMD[ripsecrets]="$RIPSECRETS {T} || [ \$? -eq 1 ]"
 CMD[detect-secrets]="cd {T} && $DETECT_SECRETS scan --all-files ."
 CMD[bandit]="$BANDIT -r -q --exit-zero {T}"
 CMD[ruff-S]="$RUFF check --isolated --select S --no-cache --exit-zero --quiet {T}"
+# Issue 3's yardstick: the three bandit rules for botlint's Python concerns (timeouts, TLS).
+CMD[ruff-S3]="$RUFF check --isolated --select S113,S501,S323 --no-cache --exit-zero --quiet {T}"
 CMD[semgrep]="$SEMGREP scan --config $SEMGREP_RULES --metrics=off --disable-version-check --quiet --jobs $(nproc) {T}"
 CMD[rg-floor]="$RG -c zzzz {T} || [ \$? -eq 1 ]"
 
@@ -100,6 +102,7 @@ VERSION[ripsecrets]="$RIPSECRETS --version"
 VERSION[detect-secrets]="$DETECT_SECRETS --version"
 VERSION[bandit]="$BANDIT --version"
 VERSION[ruff-S]="$RUFF --version"
+VERSION[ruff-S3]="$RUFF --version"
 VERSION[semgrep]="$SEMGREP --version --disable-version-check"
 VERSION[rg-floor]="$RG --version"
 
