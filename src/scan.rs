@@ -64,9 +64,7 @@ struct Ctx<'a> {
     engine: &'a SecretEngine,
     only: &'a [String],
     /// Which files are worth parsing, per language (from the rule data).
-    py_prefilter: &'a CodePrefilter,
-    js_prefilter: &'a CodePrefilter,
-    rs_prefilter: &'a CodePrefilter,
+    prefilters: &'a Prefilters,
     /// Is any code rule on?
     code_rules: bool,
     /// Parse every source file, whatever the prefilter says (fuzzing).
@@ -125,9 +123,29 @@ pub(crate) struct FileScanner {
     config: Config,
     only: Vec<String>,
     engine: SecretEngine,
-    py_prefilter: CodePrefilter,
-    js_prefilter: CodePrefilter,
-    rs_prefilter: CodePrefilter,
+    prefilters: Prefilters,
+}
+
+/// The code-rule prefilter of each language, built when the first file of the
+/// language comes: a Python repository pays nothing for the Rust and JS ones,
+/// and none is built before the walk has started.
+#[derive(Default)]
+struct Prefilters {
+    python: std::sync::OnceLock<CodePrefilter>,
+    javascript: std::sync::OnceLock<CodePrefilter>,
+    rust: std::sync::OnceLock<CodePrefilter>,
+}
+
+impl Prefilters {
+    fn get(&self, lang: Lang) -> &CodePrefilter {
+        let key = lang_key(lang);
+        let cell = match lang {
+            Lang::JavaScript => &self.javascript,
+            Lang::Rust => &self.rust,
+            _ => &self.python,
+        };
+        cell.get_or_init(|| CodePrefilter::new(key))
+    }
 }
 
 /// The outcome of [`FileScanner::scan`] on one file.
@@ -149,9 +167,7 @@ impl FileScanner {
             config,
             only,
             engine,
-            py_prefilter: CodePrefilter::new("python"),
-            js_prefilter: CodePrefilter::new("javascript"),
-            rs_prefilter: CodePrefilter::new("rust"),
+            prefilters: Prefilters::default(),
         })
     }
 
@@ -160,9 +176,7 @@ impl FileScanner {
             config: &self.config,
             engine: &self.engine,
             only: &self.only,
-            py_prefilter: &self.py_prefilter,
-            js_prefilter: &self.js_prefilter,
-            rs_prefilter: &self.rs_prefilter,
+            prefilters: &self.prefilters,
             code_rules: false,
             parse_all: self.parse_all,
         };
@@ -173,7 +187,7 @@ impl FileScanner {
     /// The per-file pass on `bytes` as if read from `rel_path` (which decides the
     /// file's kind and language, and is the path findings carry).
     pub(crate) fn scan(&self, rel_path: &str, bytes: Vec<u8>) -> FileScan {
-        match scan_bytes(Path::new(rel_path), rel_path, bytes, &self.ctx()) {
+        match scan_bytes(Path::new(rel_path), rel_path, bytes, &self.ctx()).0 {
             FileOutcome::Scanned(findings, ..) => FileScan {
                 findings,
                 skipped: None,
@@ -193,7 +207,6 @@ impl FileScanner {
 const QUEUE: usize = 256;
 
 pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
-    let scanner = FileScanner::new(opts.config.clone(), opts.only.clone())?;
     let base = opts
         .config
         .source
@@ -206,8 +219,6 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         set: build_globset(&opts.config.exclude)?,
         base,
     };
-    let ctx = scanner.ctx();
-    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
     // Files git tracks although ignored are added from git's index after the walk:
     // the walk remembers what it handed out (a hash per path) when there is an index.
     let tracked_ignored = !opts.no_ignore && opts.paths.iter().any(|p| in_git_repo(p));
@@ -218,19 +229,15 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         threads: opts.threads,
         remember: tracked_ignored,
     };
-    let pass = PassOptions {
-        ctx: &ctx,
-        audit: audit_sev.any(),
-        crate_names: audit_sev.needs_db() && audit::may_have_db(&opts.audit),
-    };
     // The walk hands each file to the scan threads as it finds it, through a short
     // queue; each scan thread adds up its own outcomes. Nothing is held per file but
     // what a later step needs: findings, and the few lockfiles and `.env` files.
     // The scan threads are rayon's (built with a stack the parsers can recurse on,
     // see lang::PARSE_STACK); the audit runs on them afterwards, in the memory the
-    // scan left free.
+    // scan left free. The walk starts first: the secret engine is built while it
+    // fills the queue.
     let queue = Queue::new(QUEUE);
-    let (walked, folds) = std::thread::scope(|s| {
+    let (walked, folds, scanner) = std::thread::scope(|s| {
         let walker = s.spawn(|| {
             // The scan threads stop when the queue closes (also if the walk panics).
             struct CloseWhenDone<'a>(&'a Queue<Candidate>);
@@ -251,12 +258,31 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
             }
             walked
         });
+        let scanner = match FileScanner::new(opts.config.clone(), opts.only.clone()) {
+            Ok(scanner) => scanner,
+            Err(e) => {
+                queue.abandon();
+                walker
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                return Err(e);
+            }
+        };
+        let ctx = scanner.ctx();
+        let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
+        let pass = PassOptions {
+            ctx: &ctx,
+            audit: audit_sev.any(),
+            crate_names: audit_sev.needs_db() && audit::may_have_db(&opts.audit),
+        };
         let folds: Vec<PassFold> = rayon::broadcast(|_| scan_queue(&queue, &pass));
         let walked = walker
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (walked, folds)
-    });
+        Ok((walked, folds, scanner))
+    })?;
+    let ctx = scanner.ctx();
+    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
     let mut report = ScanReport {
         skipped: walked.skipped,
         errors: walked.errors,
@@ -492,7 +518,16 @@ enum ReadError {
     Io(String),
 }
 
-fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
+/// How much of a file decides whether it is binary (a NUL byte in it).
+const SNIFF: usize = 8192;
+
+/// The skip reason of a binary file.
+const BINARY: &str = "binary (NUL byte in the first 8 KiB)";
+
+/// Read `path` into `buf` (cleared first). The first [`SNIFF`] bytes are read
+/// alone: a binary file (an archive, an image, a wheel) is skipped after them
+/// rather than read whole for nothing.
+fn read_file(path: &Path, cap: u64, buf: &mut Vec<u8>) -> std::result::Result<(), ReadError> {
     use ReadError::{Io, Skip};
     let mut opts = std::fs::OpenOptions::new();
     opts.read(true);
@@ -502,7 +537,7 @@ fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
         // A FIFO swapped in after discovery must not block the open.
         opts.custom_flags(libc::O_NONBLOCK);
     }
-    let file = opts.open(path).map_err(|e| {
+    let mut file = opts.open(path).map_err(|e| {
         if e.kind() == std::io::ErrorKind::NotFound {
             // Discovery saw it (walked, or named and checked): removed since.
             Skip(walk::VANISHED.into())
@@ -517,25 +552,44 @@ fn read_file(path: &Path, cap: u64) -> std::result::Result<Vec<u8>, ReadError> {
     if md.len() > cap {
         return Err(Skip(format!("too large ({} bytes, limit {cap})", md.len())));
     }
-    let mut buf = Vec::with_capacity(md.len() as usize);
-    file.take(cap + 1)
-        .read_to_end(&mut buf)
-        .map_err(|e| Io(walk::io_reason(&e)))?;
+    buf.clear();
+    let need = md.len() as usize;
+    if buf.capacity() < need {
+        // A new buffer, not `reserve`: growing in place would copy the old one.
+        *buf = Vec::with_capacity(need.max(buf.capacity() * 2).min(need.max(KEEP_BUFFER)));
+    }
+    let io = |e: std::io::Error| Io(walk::io_reason(&e));
+    (&mut file)
+        .take(SNIFF as u64)
+        .read_to_end(buf)
+        .map_err(io)?;
+    // UTF-16 text holds NULs: it is decoded first and checked after (scan_bytes).
+    if decode_utf16_bom(buf).is_none() && is_binary(buf) {
+        return Err(Skip(BINARY.into()));
+    }
+    let rest = (cap + 1).saturating_sub(buf.len() as u64);
+    file.take(rest).read_to_end(buf).map_err(io)?;
     if buf.len() as u64 > cap {
         return Err(Skip(format!(
             "too large (grew past limit {cap} while reading)"
         )));
     }
-    Ok(buf)
+    Ok(())
+}
+
+/// Whether `bytes` start with a UTF-16 byte-order mark, and if so whether it
+/// is little-endian.
+fn decode_utf16_bom(bytes: &[u8]) -> Option<bool> {
+    match bytes.get(..2)? {
+        [0xFF, 0xFE] => Some(true),
+        [0xFE, 0xFF] => Some(false),
+        _ => None,
+    }
 }
 
 /// Text with a UTF-16 byte-order mark, as UTF-8; `None` for anything else.
 fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
-    let little = match bytes.get(..2)? {
-        [0xFF, 0xFE] => true,
-        [0xFE, 0xFF] => false,
-        _ => return None,
-    };
+    let little = decode_utf16_bom(bytes)?;
     let units = bytes[2..].chunks_exact(2).map(|p| {
         if little {
             u16::from_le_bytes([p[0], p[1]])
@@ -550,7 +604,16 @@ fn decode_utf16(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 fn is_binary(bytes: &[u8]) -> bool {
-    memchr::memchr(0, &bytes[..bytes.len().min(8192)]).is_some()
+    memchr::memchr(0, &bytes[..bytes.len().min(SNIFF)]).is_some()
+}
+
+/// A file buffer larger than this is not kept for the next file.
+const KEEP_BUFFER: usize = 8 << 20;
+
+thread_local! {
+    /// Each scan thread reads every file into the same buffer: fresh memory for
+    /// every file would cost a page fault per 4 KiB read.
+    static READ_BUFFER: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
 fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
@@ -560,30 +623,39 @@ fn scan_candidate(c: &Candidate, ctx: &Ctx<'_>) -> FileOutcome {
             reason,
         })
     };
-    let bytes = match read_file(&c.path, ctx.config.max_file_size) {
-        Ok(b) => b,
-        Err(ReadError::Skip(reason)) => return skipped(reason),
-        Err(ReadError::Io(e)) => return FileOutcome::Failed(format!("{}: {e}", c.display)),
+    let mut buf = READ_BUFFER.with(|b| std::mem::take(&mut *b.borrow_mut()));
+    let (outcome, mut buf) = match read_file(&c.path, ctx.config.max_file_size, &mut buf) {
+        Ok(()) => scan_bytes(&c.path, &c.display, buf, ctx),
+        Err(ReadError::Skip(reason)) => (skipped(reason), buf),
+        Err(ReadError::Io(e)) => (FileOutcome::Failed(format!("{}: {e}", c.display)), buf),
     };
-    scan_bytes(&c.path, &c.display, bytes, ctx)
+    if buf.capacity() <= KEEP_BUFFER {
+        buf.clear();
+        READ_BUFFER.with(|b| *b.borrow_mut() = buf);
+    }
+    outcome
 }
 
 /// The per-file pass on a file's bytes; `path` decides its kind, `display` is
-/// the path findings carry.
-fn scan_bytes(path: &Path, display: &str, bytes: Vec<u8>, ctx: &Ctx<'_>) -> FileOutcome {
+/// the path findings carry. The bytes are handed back for the next file.
+fn scan_bytes(path: &Path, display: &str, bytes: Vec<u8>, ctx: &Ctx<'_>) -> (FileOutcome, Vec<u8>) {
     // UTF-16 text (PowerShell, Windows config files) is scanned as UTF-8: same lines,
     // columns counted in characters as everywhere else.
     let bytes = decode_utf16(&bytes).unwrap_or(bytes);
     if is_binary(&bytes) {
-        return FileOutcome::Skipped(Skipped {
+        let skipped = FileOutcome::Skipped(Skipped {
             path: display.to_string(),
-            reason: "binary (NUL byte in the first 8 KiB)".into(),
+            reason: BINARY.into(),
         });
+        return (skipped, bytes);
     }
     let kind = classify(path, &bytes[..bytes.len().min(256)]);
     let src = SourceFile::new(display.to_string(), bytes);
     let (findings, suppressed, parse, counted) = scan_source(&src, kind, ctx);
-    FileOutcome::Scanned(findings, suppressed, parse, counted)
+    (
+        FileOutcome::Scanned(findings, suppressed, parse, counted),
+        src.into_bytes(),
+    )
 }
 
 /// Run every per-file rule on one file; returns findings, how many were
@@ -707,12 +779,7 @@ fn code_rules(
     raws: &mut Vec<RawFinding>,
 ) -> (Option<Skipped>, bool) {
     use crate::lang::{js, python, rust};
-    let wanted = match lang {
-        Lang::JavaScript => ctx.js_prefilter.wants(&src.bytes),
-        Lang::Rust => ctx.rs_prefilter.wants(&src.bytes),
-        _ => ctx.py_prefilter.wants(&src.bytes),
-    };
-    if !ctx.code_rules || !(wanted || ctx.parse_all) {
+    if !ctx.code_rules || !(ctx.parse_all || ctx.prefilters.get(lang).wants(&src.bytes)) {
         return (None, false);
     }
     let note = |reason: String| {

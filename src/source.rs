@@ -20,6 +20,11 @@ impl SourceFile {
         }
     }
 
+    /// The bytes back, for reuse.
+    pub fn into_bytes(self) -> Vec<u8> {
+        self.bytes
+    }
+
     fn line_starts(&self) -> &[usize] {
         self.line_starts.get_or_init(|| {
             let mut starts = Vec::with_capacity(self.bytes.len() / 32 + 1);
