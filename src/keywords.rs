@@ -12,9 +12,17 @@ use aho_corasick::automaton::{Automaton, StateID};
 use aho_corasick::{dfa, Anchored, BuildError, MatchKind, StartKind};
 use std::ops::ControlFlow;
 
+/// How many parts of a long input [`KeywordSet::each_hit_all`] steps at once.
+const STREAMS: usize = 4;
+
+/// Inputs shorter than this are read as one stream.
+const INTERLEAVE_MIN: usize = 4096;
+
 pub struct KeywordSet {
     dfa: dfa::DFA,
     start: StateID,
+    /// The longest keyword's length.
+    max_len: usize,
     /// The bytes that leave the start state, when there are at most three:
     /// in the start state the loop jumps to the next of them with memchr.
     starts: Option<Vec<u8>>,
@@ -27,6 +35,8 @@ impl KeywordSet {
         I: IntoIterator<Item = P>,
         P: AsRef<[u8]>,
     {
+        let keywords: Vec<P> = keywords.into_iter().collect();
+        let max_len = keywords.iter().map(|k| k.as_ref().len()).max().unwrap_or(0);
         let dfa = dfa::Builder::new()
             .ascii_case_insensitive(any_case)
             .match_kind(MatchKind::Standard)
@@ -40,7 +50,12 @@ impl KeywordSet {
             .filter(|&b| dfa.next_state(Anchored::No, start, b) != start)
             .collect();
         let starts = (starts.len() <= 3).then_some(starts);
-        Ok(KeywordSet { dfa, start, starts })
+        Ok(KeywordSet {
+            dfa,
+            start,
+            max_len,
+            starts,
+        })
     }
 
     /// The next position at or after `at` where a hit may begin (`bytes.len()`
@@ -124,6 +139,83 @@ impl KeywordSet {
         (bytes.len(), sid)
     }
 
+    /// Call `f(keyword index, start, end)` for every occurrence of every
+    /// keyword, as [`Self::each_hit`] does (same hits, same order), reading
+    /// the bytes as [`STREAMS`] interleaved streams.
+    ///
+    /// Stepping a DFA is a chain of dependent loads: each byte's state needs
+    /// the last one's, so one stream leaves the CPU waiting on every load.
+    /// Four parts of the input stepped in turn keep four loads in flight. Each
+    /// part after the first starts `max_len - 1` bytes early (so a keyword
+    /// across the cut is seen whole) and reports only the hits that end past
+    /// its cut; its hits wait in a buffer until the parts before it are done.
+    pub fn each_hit_all(&self, bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+        let n = bytes.len();
+        if self.starts.is_some() || n < INTERLEAVE_MIN || self.max_len == 0 {
+            self.each_hit::<()>(bytes, |k, s, e| {
+                f(k, s, e);
+                ControlFlow::Continue(())
+            });
+            return;
+        }
+        let dfa = &self.dfa;
+        let part = n.div_ceil(STREAMS);
+        // Part j reports hits ending in (cut[j], cut[j + 1]] and reads from from[j].
+        let cut: [usize; STREAMS + 1] = std::array::from_fn(|j| (j * part).min(n));
+        let from: [usize; STREAMS] = std::array::from_fn(|j| {
+            cut[j].saturating_sub(if j == 0 { 0 } else { self.max_len - 1 })
+        });
+        let mut pos = from;
+        let mut sid = [self.start; STREAMS];
+        let mut later: [Vec<(usize, usize, usize)>; STREAMS] = Default::default();
+        let mut report = |j: usize, sid: StateID, end: usize, later: &mut [Vec<_>; STREAMS]| {
+            if end <= cut[j] {
+                return; // the part before this one reports it
+            }
+            for k in 0..dfa.match_len(sid) {
+                let pattern = dfa.match_pattern(sid, k);
+                let hit = (pattern.as_usize(), end - dfa.pattern_len(pattern), end);
+                if j == 0 {
+                    f(hit.0, hit.1, hit.2);
+                } else {
+                    later[j].push(hit);
+                }
+            }
+        };
+        // In step while every part has bytes left (the first part is the longest
+        // to read but for the last, which may be shorter).
+        let steps = (0..STREAMS)
+            .map(|j| cut[j + 1] - from[j])
+            .min()
+            .unwrap_or(0);
+        for _ in 0..steps {
+            for j in 0..STREAMS {
+                sid[j] = dfa.next_state(Anchored::No, sid[j], bytes[pos[j]]);
+                pos[j] += 1;
+            }
+            for j in 0..STREAMS {
+                if dfa.is_special(sid[j]) && dfa.is_match(sid[j]) {
+                    report(j, sid[j], pos[j], &mut later);
+                }
+            }
+        }
+        // Each part's rest, one at a time.
+        for j in 0..STREAMS {
+            while pos[j] < cut[j + 1] {
+                sid[j] = dfa.next_state(Anchored::No, sid[j], bytes[pos[j]]);
+                pos[j] += 1;
+                if dfa.is_special(sid[j]) && dfa.is_match(sid[j]) {
+                    report(j, sid[j], pos[j], &mut later);
+                }
+            }
+        }
+        for hits in &later[1..] {
+            for &(k, s, e) in hits {
+                f(k, s, e);
+            }
+        }
+    }
+
     /// Whether any keyword occurs in `bytes`.
     pub fn is_match(&self, bytes: &[u8]) -> bool {
         self.each_hit(bytes, |_, _, _| ControlFlow::Break(()))
@@ -172,6 +264,25 @@ mod tests {
                     .map(|m| (m.pattern().as_usize(), m.start(), m.end()))
                     .collect();
                 assert_eq!(hits(&set, text), want, "{text:?} any_case={any_case}");
+            }
+        }
+    }
+
+    /// Interleaved streams give the same hits in the same order, keywords
+    /// across the cuts between parts included.
+    #[test]
+    fn interleaved_streams_give_the_same_hits() {
+        let words = &["key", "api_key", "secret", "sk", "[0", "Token", "k", "a"][..];
+        let set = KeywordSet::new(words, true).unwrap();
+        let unit = "x = 'sk-1'; API_KEY = secret_key[0] # token kk\n";
+        for reps in [1, 80, 97, 300, 1001] {
+            let text = unit.repeat(reps);
+            // Shift the text by a few bytes so keywords fall across every cut.
+            for shift in 0..8 {
+                let t = format!("{}{text}", "z".repeat(shift));
+                let mut all = Vec::new();
+                set.each_hit_all(t.as_bytes(), |k, s, e| all.push((k, s, e)));
+                assert_eq!(all, hits(&set, &t), "reps={reps} shift={shift}");
             }
         }
     }
