@@ -395,6 +395,24 @@ impl<'s> Extractor<'s> {
         }
     }
 
+    /// Whether [`Self::resolve`] may say `imported` for `e`: its root name is
+    /// bound to an import. Most names are not, and resolving them only to learn
+    /// that would build their path for nothing.
+    fn rooted_in_import(&self, e: &Expr) -> bool {
+        let mut e = e;
+        for _ in 0..=MAX_CHAIN {
+            e = match e {
+                Expr::Name(n) => {
+                    return matches!(self.lookup(n.id.as_str()), Some(Binding::Import(_)))
+                }
+                Expr::Attribute(a) => &a.value,
+                Expr::Subscript(s) => &s.value,
+                _ => return false,
+            };
+        }
+        false
+    }
+
     fn ctor_of(&self, c: &ast::ExprCall, callee: &str) -> Ctor {
         let (kwargs, star_kwargs) = self.kwargs_of(&c.arguments, 1);
         Ctor {
@@ -1312,7 +1330,7 @@ impl<'s> Extractor<'s> {
                 self.template_end(in_tpl);
             }
             Expr::Attribute(_) | Expr::Name(_) => {
-                if self.in_compare == 0 {
+                if self.in_compare == 0 && self.rooted_in_import(e) {
                     if let Some(r) = self.resolve(e) {
                         if r.imported && r.path.contains('.') {
                             self.facts.refs.push(Ref {
