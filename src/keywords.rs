@@ -79,6 +79,19 @@ impl KeywordSet {
     pub fn each_hit<B>(
         &self,
         bytes: &[u8],
+        f: impl FnMut(usize, usize, usize) -> ControlFlow<B>,
+    ) -> Option<B> {
+        if self.starts.is_some() || bytes.len() < INTERLEAVE_MIN || self.max_len == 0 {
+            self.each_hit_one(bytes, f)
+        } else {
+            self.each_hit_interleaved(bytes, f)
+        }
+    }
+
+    /// [`Self::each_hit`] as one stream.
+    fn each_hit_one<B>(
+        &self,
+        bytes: &[u8],
         mut f: impl FnMut(usize, usize, usize) -> ControlFlow<B>,
     ) -> Option<B> {
         let dfa = &self.dfa;
@@ -139,9 +152,8 @@ impl KeywordSet {
         (bytes.len(), sid)
     }
 
-    /// Call `f(keyword index, start, end)` for every occurrence of every
-    /// keyword, as [`Self::each_hit`] does (same hits, same order), reading
-    /// the bytes as [`STREAMS`] interleaved streams.
+    /// [`Self::each_hit`] on a long input, read as [`STREAMS`] interleaved
+    /// streams: same hits, same order, same stop.
     ///
     /// Stepping a DFA is a chain of dependent loads: each byte's state needs
     /// the last one's, so one stream leaves the CPU waiting on every load.
@@ -149,41 +161,41 @@ impl KeywordSet {
     /// part after the first starts `max_len - 1` bytes early (so a keyword
     /// across the cut is seen whole) and reports only the hits that end past
     /// its cut; its hits wait in a buffer until the parts before it are done.
-    pub fn each_hit_all(&self, bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
+    /// A caller that stops early may have had the other parts read as far as
+    /// the first: in the time one stream would have taken.
+    fn each_hit_interleaved<B>(
+        &self,
+        bytes: &[u8],
+        mut f: impl FnMut(usize, usize, usize) -> ControlFlow<B>,
+    ) -> Option<B> {
         let n = bytes.len();
-        if self.starts.is_some() || n < INTERLEAVE_MIN || self.max_len == 0 {
-            self.each_hit::<()>(bytes, |k, s, e| {
-                f(k, s, e);
-                ControlFlow::Continue(())
-            });
-            return;
-        }
         let dfa = &self.dfa;
         let part = n.div_ceil(STREAMS);
         // Part j reports hits ending in (cut[j], cut[j + 1]] and reads from from[j].
         let cut: [usize; STREAMS + 1] = std::array::from_fn(|j| (j * part).min(n));
-        let from: [usize; STREAMS] = std::array::from_fn(|j| {
-            cut[j].saturating_sub(if j == 0 { 0 } else { self.max_len - 1 })
+        let from: [usize; STREAMS] = std::array::from_fn(|j| match j {
+            0 => 0,
+            _ => cut[j].saturating_sub(self.max_len - 1),
         });
         let mut pos = from;
         let mut sid = [self.start; STREAMS];
         let mut later: [Vec<(usize, usize, usize)>; STREAMS] = Default::default();
-        let mut report = |j: usize, sid: StateID, end: usize, later: &mut [Vec<_>; STREAMS]| {
-            if end <= cut[j] {
-                return; // the part before this one reports it
-            }
-            for k in 0..dfa.match_len(sid) {
-                let pattern = dfa.match_pattern(sid, k);
-                let hit = (pattern.as_usize(), end - dfa.pattern_len(pattern), end);
-                if j == 0 {
-                    f(hit.0, hit.1, hit.2);
-                } else {
-                    later[j].push(hit);
+        // Hits go to their part's buffer; the first part's are handed on at once.
+        let report = |j: usize, sid: StateID, end: usize, later: &mut [Vec<_>; STREAMS]| {
+            if end > cut[j] {
+                for k in 0..dfa.match_len(sid) {
+                    let pattern = dfa.match_pattern(sid, k);
+                    later[j].push((pattern.as_usize(), end - dfa.pattern_len(pattern), end));
                 }
             }
         };
-        // In step while every part has bytes left (the first part is the longest
-        // to read but for the last, which may be shorter).
+        let mut hand_on = |hits: &mut Vec<(usize, usize, usize)>| {
+            for (k, s, e) in hits.drain(..) {
+                f(k, s, e)?;
+            }
+            ControlFlow::Continue(())
+        };
+        // In step while every part has bytes left.
         let steps = (0..STREAMS)
             .map(|j| cut[j + 1] - from[j])
             .min()
@@ -196,10 +208,15 @@ impl KeywordSet {
             for j in 0..STREAMS {
                 if dfa.is_special(sid[j]) && dfa.is_match(sid[j]) {
                     report(j, sid[j], pos[j], &mut later);
+                    if j == 0 {
+                        if let ControlFlow::Break(b) = hand_on(&mut later[0]) {
+                            return Some(b);
+                        }
+                    }
                 }
             }
         }
-        // Each part's rest, one at a time.
+        // Each part's rest, one at a time, then its hits.
         for j in 0..STREAMS {
             while pos[j] < cut[j + 1] {
                 sid[j] = dfa.next_state(Anchored::No, sid[j], bytes[pos[j]]);
@@ -208,12 +225,11 @@ impl KeywordSet {
                     report(j, sid[j], pos[j], &mut later);
                 }
             }
-        }
-        for hits in &later[1..] {
-            for &(k, s, e) in hits {
-                f(k, s, e);
+            if let ControlFlow::Break(b) = hand_on(&mut later[j]) {
+                return Some(b);
             }
         }
+        None
     }
 
     /// Whether any keyword occurs in `bytes`.
@@ -269,7 +285,7 @@ mod tests {
     }
 
     /// Interleaved streams give the same hits in the same order, keywords
-    /// across the cuts between parts included.
+    /// across the cuts between parts included, and stop at the same hit.
     #[test]
     fn interleaved_streams_give_the_same_hits() {
         let words = &["key", "api_key", "secret", "sk", "[0", "Token", "k", "a"][..];
@@ -280,9 +296,28 @@ mod tests {
             // Shift the text by a few bytes so keywords fall across every cut.
             for shift in 0..8 {
                 let t = format!("{}{text}", "z".repeat(shift));
-                let mut all = Vec::new();
-                set.each_hit_all(t.as_bytes(), |k, s, e| all.push((k, s, e)));
-                assert_eq!(all, hits(&set, &t), "reps={reps} shift={shift}");
+                let one = {
+                    let mut out = Vec::new();
+                    set.each_hit_one::<()>(t.as_bytes(), |k, s, e| {
+                        out.push((k, s, e));
+                        ControlFlow::Continue(())
+                    });
+                    out
+                };
+                assert_eq!(hits(&set, &t), one, "reps={reps} shift={shift}");
+                // Stopping at the i-th hit, for hits in every part.
+                for stop in [0, one.len() / 3, one.len() / 2, one.len().saturating_sub(1)] {
+                    let mut seen = 0;
+                    let got = set.each_hit(t.as_bytes(), |k, s, e| {
+                        seen += 1;
+                        if seen > stop {
+                            ControlFlow::Break((k, s, e))
+                        } else {
+                            ControlFlow::Continue(())
+                        }
+                    });
+                    assert_eq!(got, one.get(stop).copied(), "stop={stop}");
+                }
             }
         }
     }

@@ -18,7 +18,7 @@ use pattern::{parse_patterns, Pattern, PatternSpec};
 use regex::bytes::Regex;
 use regex_automata::{Anchored, Input};
 use std::collections::BTreeMap;
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
 /// The sub-id of findings from the generic detector.
 pub const GENERIC_ID: &str = "generic-secret";
@@ -298,12 +298,13 @@ impl Keywords {
     /// pattern (or [`GENERIC_OWNER`]) it counts for, in order of the hits' ends.
     fn each_owner(&self, bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
         let Some(set) = &self.automaton else { return };
-        set.each_hit_all(bytes, |kw, start, end| {
+        set.each_hit::<()>(bytes, |kw, start, end| {
             for o in &self.owners[kw] {
                 if o.exact.as_deref().is_none_or(|e| e == &bytes[start..end]) {
                     f(o.pattern, start, end);
                 }
             }
+            ControlFlow::Continue(())
         });
     }
 }
