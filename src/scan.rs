@@ -658,6 +658,11 @@ fn scan_bytes(path: &Path, display: &str, bytes: Vec<u8>, ctx: &Ctx<'_>) -> (Fil
     )
 }
 
+/// Source files at least this large get the secret engine and the code rules
+/// side by side (rayon::join): one large file must not keep one core busy while
+/// the other has run out of files.
+const JOIN_MIN: usize = 64 << 10;
+
 /// Run every per-file rule on one file; returns findings, how many were
 /// suppressed, and a note when the file could not be parsed cleanly.
 fn scan_source(
@@ -665,20 +670,36 @@ fn scan_source(
     kind: Kind,
     ctx: &Ctx<'_>,
 ) -> (Vec<Finding>, usize, Option<Skipped>, Parsed) {
-    let mut raws: Vec<RawFinding> = Vec::new();
-    // Code rules first: whether the secret engine must run depends on their findings.
-    let mut counted = Parsed::default();
-    let parse_note = match kind {
-        Kind::Source(lang @ (Lang::Python | Lang::JavaScript | Lang::Rust)) => {
-            let (note, parsed) = code_rules(src, lang, ctx, &mut raws);
-            counted = Parsed {
+    let secret_sev = ctx.severity("hardcoded-secret");
+    let code_lang = match kind {
+        Kind::Source(lang @ (Lang::Python | Lang::JavaScript | Lang::Rust)) => Some(lang),
+        _ => None,
+    };
+    let run_code = |raws: &mut Vec<RawFinding>| match code_lang {
+        Some(lang) => {
+            let (note, parsed) = code_rules(src, lang, ctx, raws);
+            let counted = Parsed {
                 lang: Some(lang_key(lang)),
                 parsed,
             };
-            note
+            (note, counted)
         }
-        _ => None,
+        None => (None, Parsed::default()),
     };
+    let mut raws: Vec<RawFinding> = Vec::new();
+    // With the secret rule on, the secret engine and the code rules are independent:
+    // a large source file gets both at once (the other scan thread, once idle, takes
+    // one). Otherwise the code rules come first: whether the secret engine must run
+    // (to redact their snippets) depends on their findings.
+    let (parse_note, counted, early_hits) =
+        if secret_sev.is_some() && code_lang.is_some() && src.bytes.len() >= JOIN_MIN {
+            let ((note, counted), hits) =
+                rayon::join(|| run_code(&mut raws), || ctx.engine.scan(&src.bytes, kind));
+            (note, counted, Some(hits))
+        } else {
+            let (note, counted) = run_code(&mut raws);
+            (note, counted, None)
+        };
     // Code in tests talks to mocks and local servers: its code-rule findings are one
     // level lower (error → warning → note), unless the config sets the rule's severity.
     if is_test_path(&src.rel_path) {
@@ -693,11 +714,12 @@ fn scan_source(
     }
     let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
 
-    let secret_sev = ctx.severity("hardcoded-secret");
     // Secret ranges are needed to redact the other rules' snippets even when the
     // secret rule is off, but only in a file that has other findings (and never in
     // a Cargo.lock, whose findings sit on `name = "…"` lines: crate names).
-    let hits = if secret_sev.is_none() && (raws.is_empty() || kind == Kind::CargoLock) {
+    let hits = if let Some(hits) = early_hits {
+        hits
+    } else if secret_sev.is_none() && (raws.is_empty() || kind == Kind::CargoLock) {
         Vec::new()
     } else {
         ctx.engine.scan(&src.bytes, kind)
