@@ -1442,7 +1442,13 @@ impl<'s> Extractor<'s> {
             return false;
         }
         let Some(pieces) = self.template(e) else {
-            // Still mark the subtree: nested `+`/`%` need not be tried again.
+            // A call that builds no string (`requests.get(…)`, `ws.connect(…)`):
+            // its arguments are strings of their own, each tried where it
+            // starts. A `+`/`%` that builds none: still mark the subtree, so
+            // nested `+`/`%` are not tried again (long chains stay linear).
+            if matches!(e, Expr::Call(_)) {
+                return false;
+            }
             self.in_template += 1;
             return true;
         };
