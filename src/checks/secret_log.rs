@@ -53,7 +53,7 @@ fn leak(input: &CheckInput<'_>, n: &NameRef) -> Option<String> {
     if input.names.is_sensitive_without_value(n.last_name()) {
         return Some(format!("secret-like `{}`", n.text));
     }
-    if carries_secret(input, &n.text) {
+    if carries_secret(input, n) {
         return Some(format!(
             "`{}`, which holds a credential header or key,",
             n.text
@@ -62,21 +62,32 @@ fn leak(input: &CheckInput<'_>, n: &NameRef) -> Option<String> {
     None
 }
 
-/// Was `text` assigned a dict with a secret-like key bound to a non-literal,
-/// or given such a key by `text["Authorization"] = …`?
-fn carries_secret(input: &CheckInput<'_>, text: &str) -> bool {
+/// Was the name assigned a dict with a secret-like key bound to a
+/// non-literal, or given such a key by `name["Authorization"] = …`? A plain
+/// name is the binding it refers to where it is logged: only assignments in
+/// the scope that binds it count (a parameter `r` is not the `r` of another
+/// function, which minified code reuses everywhere). Attributes
+/// (`self.headers`) are state shared across methods: any scope counts.
+fn carries_secret(input: &CheckInput<'_>, n: &NameRef) -> bool {
+    let text = n.text.as_str();
     let sensitive = |k: &str| input.names.is_sensitive_without_value(k);
-    input.facts.assigns.iter().any(|a| {
-        if a.target == text {
-            if let ValueKind::Dict(entries) = &a.value.kind {
-                return entries.iter().any(|(k, v)| sensitive(k) && !v.is_literal());
+    let plain = !text.contains(['.', '[']);
+    input
+        .facts
+        .assigns
+        .iter()
+        .filter(|a| !plain || n.scope.is_none_or(|s| a.scope == s))
+        .any(|a| {
+            if a.target == text {
+                if let ValueKind::Dict(entries) = &a.value.kind {
+                    return entries.iter().any(|(k, v)| sensitive(k) && !v.is_literal());
+                }
+                return false;
             }
-            return false;
-        }
-        a.target
-            .strip_prefix(text)
-            .and_then(|rest| rest.strip_prefix('['))
-            .and_then(|rest| rest.strip_suffix(']'))
-            .is_some_and(|k| !k.contains('[') && sensitive(k) && !a.value.is_literal())
-    })
+            a.target
+                .strip_prefix(text)
+                .and_then(|rest| rest.strip_prefix('['))
+                .and_then(|rest| rest.strip_suffix(']'))
+                .is_some_and(|k| !k.contains('[') && sensitive(k) && !a.value.is_literal())
+        })
 }

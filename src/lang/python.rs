@@ -275,6 +275,18 @@ impl<'s> Extractor<'s> {
         None
     }
 
+    /// The scope whose binding `name` refers to here (as [`Self::lookup`] finds it).
+    fn binding_scope(&self, name: &str) -> Option<ScopeId> {
+        let last = self.scopes.len() - 1;
+        self.scopes
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, s)| s.kind != ScopeKind::Class || *i == last)
+            .find(|(_, s)| s.names.contains_key(name))
+            .map(|(_, s)| s.id)
+    }
+
     fn self_attr(&self, base: &str, attr: &str) -> Option<&Binding> {
         let s = self
             .scopes
@@ -525,7 +537,9 @@ impl<'s> Extractor<'s> {
         } else {
             resolved
         };
+        let root = text.split(['.', '[']).next().unwrap_or("");
         Some(NameRef {
+            scope: self.binding_scope(root),
             text,
             resolved,
             span: span(e),
@@ -792,6 +806,7 @@ impl<'s> Extractor<'s> {
                                 span: v.span,
                                 through: through.clone(),
                                 ty: None,
+                                scope: None,
                             });
                         }
                     }
