@@ -206,6 +206,7 @@ mod tests {
             "api_key_crypted",
             "token_ids_str",
             "cvar.key",
+            "gas_price_token",
         ] {
             assert!(!n.is_sensitive_without_value(no), "{no}");
         }
