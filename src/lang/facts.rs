@@ -255,6 +255,10 @@ pub struct NameRef {
     /// The name's declared type when the front end knows it (a Rust field,
     /// parameter or annotated `let`), as written without spaces: `Option<String>`.
     pub ty: Option<String>,
+    /// The scope whose binding the name's root refers to where it is used
+    /// (a parameter, a local or a module-level name), when the front end
+    /// tracks bindings; `None` when it does not know.
+    pub scope: Option<ScopeId>,
 }
 
 impl NameRef {

@@ -494,6 +494,15 @@ impl<'s> Extractor<'s> {
         self.scopes.iter().rev().find_map(|s| s.names.get(name))
     }
 
+    /// The scope whose binding `name` refers to here (as [`Self::lookup`] finds it).
+    fn binding_scope(&self, name: &str) -> Option<ScopeId> {
+        self.scopes
+            .iter()
+            .rev()
+            .find(|s| s.names.contains_key(name))
+            .map(|s| s.id)
+    }
+
     fn this_attr(&self, attr: &str) -> Option<&Binding> {
         self.class_attrs.last()?.get(attr)
     }
@@ -841,7 +850,9 @@ impl<'s> Extractor<'s> {
             _ => return None,
         };
         let resolved = self.resolve(inner).filter(|r| r.imported).map(|r| r.path);
+        let root = text.split(['.', '[']).next().unwrap_or("");
         Some(NameRef {
+            scope: self.binding_scope(root),
             text,
             resolved,
             span: sp(e.span()),
@@ -1042,6 +1053,7 @@ impl<'s> Extractor<'s> {
                                         span: v.span,
                                         through: through.clone(),
                                         ty: None,
+                                        scope: None,
                                     });
                                 }
                             }

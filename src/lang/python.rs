@@ -275,6 +275,18 @@ impl<'s> Extractor<'s> {
         None
     }
 
+    /// The scope whose binding `name` refers to here (as [`Self::lookup`] finds it).
+    fn binding_scope(&self, name: &str) -> Option<ScopeId> {
+        let last = self.scopes.len() - 1;
+        self.scopes
+            .iter()
+            .enumerate()
+            .rev()
+            .filter(|(i, s)| s.kind != ScopeKind::Class || *i == last)
+            .find(|(_, s)| s.names.contains_key(name))
+            .map(|(_, s)| s.id)
+    }
+
     fn self_attr(&self, base: &str, attr: &str) -> Option<&Binding> {
         let s = self
             .scopes
@@ -543,7 +555,9 @@ impl<'s> Extractor<'s> {
         } else {
             resolved
         };
+        let root = text.split(['.', '[']).next().unwrap_or("");
         Some(NameRef {
+            scope: self.binding_scope(root),
             text,
             resolved,
             span: span(e),
@@ -810,6 +824,7 @@ impl<'s> Extractor<'s> {
                                 span: v.span,
                                 through: through.clone(),
                                 ty: None,
+                                scope: None,
                             });
                         }
                     }
@@ -1460,7 +1475,13 @@ impl<'s> Extractor<'s> {
             return false;
         }
         let Some(pieces) = self.template(e) else {
-            // Still mark the subtree: nested `+`/`%` need not be tried again.
+            // A call that builds no string (`requests.get(…)`, `ws.connect(…)`):
+            // its arguments are strings of their own, each tried where it
+            // starts. A `+`/`%` that builds none: still mark the subtree, so
+            // nested `+`/`%` are not tried again (long chains stay linear).
+            if matches!(e, Expr::Call(_)) {
+                return false;
+            }
             self.in_template += 1;
             return true;
         };

@@ -1098,6 +1098,7 @@ impl<'a> Extractor<'a> {
             span,
             through,
             ty: self.type_of(name),
+            scope: None,
         }
     }
 
@@ -1117,6 +1118,7 @@ impl<'a> Extractor<'a> {
         };
         Some(NameRef {
             ty: self.type_of(&text),
+            scope: None,
             text,
             resolved,
             span: self.expr_span(e),
@@ -1172,6 +1174,7 @@ impl<'a> Extractor<'a> {
                             span: self.expr_span(e),
                             through: through.clone(),
                             ty: None,
+                            scope: None,
                         });
                     }
                 } else {

@@ -58,20 +58,11 @@ impl SensitiveNames {
     /// Is `name` (an identifier, key or variable name) secret-like?
     pub fn is_sensitive(&self, name: &str) -> bool {
         let words = split_words(name);
-        if words.is_empty() {
+        if words.is_empty() || self.exempt_words(&words) {
             return false;
         }
         let last = words.last().map(String::as_str).unwrap_or("");
-        if words.len() > 1 && self.not_last.contains(last) {
-            return false;
-        }
-        if words.iter().any(|w| self.not_any.contains(w)) {
-            return false;
-        }
         let adjacent = || words.windows(2).map(|w| (w[0].clone(), w[1].clone()));
-        if adjacent().any(|p| self.not_pairs.contains(&p)) {
-            return false;
-        }
         if words.len() == 1 && self.whole.contains(last) {
             return true;
         }
@@ -80,6 +71,21 @@ impl SensitiveNames {
 }
 
 impl SensitiveNames {
+    /// Does a `not-if` rule say the name names something other than a secret
+    /// (`native_currency`, `token_symbol`, `key_path`), whatever else it says?
+    pub fn is_exempt(&self, name: &str) -> bool {
+        self.exempt_words(&split_words(name))
+    }
+
+    fn exempt_words(&self, words: &[String]) -> bool {
+        let last = words.last().map(String::as_str).unwrap_or("");
+        (words.len() > 1 && self.not_last.contains(last))
+            || words.iter().any(|w| self.not_any.contains(w))
+            || words
+                .windows(2)
+                .any(|w| self.not_pairs.contains(&(w[0].clone(), w[1].clone())))
+    }
+
     /// Words whose presence (any case) makes a file worth a closer look for
     /// secret-like names: the secret words, and each pair written as one
     /// word and with `_` (`apikey`, `api_key`).
@@ -206,6 +212,7 @@ mod tests {
             "api_key_crypted",
             "token_ids_str",
             "cvar.key",
+            "gas_price_token",
         ] {
             assert!(!n.is_sensitive_without_value(no), "{no}");
         }
