@@ -230,8 +230,8 @@ impl KeywordSet {
                 }
             }
         }
-        for j in 0..STREAMS {
-            pos[j] += steps;
+        for p in &mut pos {
+            *p += steps;
         }
         // Each part's rest, one at a time, then its hits.
         for j in 0..STREAMS {
