@@ -692,7 +692,7 @@ fn allocator_options_are_set_before_main() {
     };
     let ours = options(&[]);
     assert!(ours.contains("option 'arena_eager_commit': 0"), "{ours}");
-    assert!(ours.contains("option 'purge_delay': 10"), "{ours}");
+    assert!(ours.contains("option 'purge_delay': 250"), "{ours}");
     let theirs = options(&[("MIMALLOC_ARENA_EAGER_COMMIT", "1")]);
     assert!(
         theirs.contains("option 'arena_eager_commit': 1"),
