@@ -160,14 +160,20 @@ pub(crate) struct FileScan {
 impl FileScanner {
     /// `only`: run only these rules (all enabled rules when empty).
     pub(crate) fn new(config: Config, only: Vec<String>) -> Result<FileScanner> {
-        let engine = SecretEngine::new(config.patterns.clone(), &config.allowlist)
-            .context("building the secret patterns")?;
+        // Python's prefilter is built on the other core while the secret engine is:
+        // trading bots are Python first, and both are on the way to the first file.
+        let prefilters = Prefilters::default();
+        let (engine, _) = rayon::join(
+            || SecretEngine::new(config.patterns.clone(), &config.allowlist),
+            || prefilters.get(Lang::Python),
+        );
+        let engine = engine.context("building the secret patterns")?;
         Ok(FileScanner {
             parse_all: false,
             config,
             only,
             engine,
-            prefilters: Prefilters::default(),
+            prefilters,
         })
     }
 
