@@ -64,7 +64,7 @@ pub struct Pattern {
     pub spec: PatternSpec,
     /// The `secret` group's own regex, when every match of the pattern holds
     /// a match of it (see [`secret_gate`]).
-    gate: OnceLock<Option<meta::Regex>>,
+    gate: OnceLock<Option<Gate>>,
     compiled: OnceLock<Compiled>,
 }
 
@@ -78,17 +78,87 @@ pub struct Compiled {
     pub allow: Vec<Regex>,
 }
 
-/// The regex of the `secret` capture group of `re`, if the group takes part in
-/// every match (it is not inside an alternation or an optional repetition).
-/// A match of `re` then contains a match of the group's regex on the same
-/// haystack (assertions such as `\b` see the same bytes around it), so where
-/// the gate finds nothing, `re` finds nothing.
-fn secret_gate(re: &str) -> Option<meta::Regex> {
-    build_meta(&gate_source(re)?).ok()
+/// What a window must hold for a pattern to match in it: a match of the
+/// pattern's `secret` group.
+enum Gate {
+    /// The group is one byte class repeated at least `min` times
+    /// (`[0-9A-Za-z]{64}`, `[0-9a-f]{32,40}`): a run of that many bytes of the
+    /// class. Checked by a loop over the window, with nothing to compile.
+    Run { class: Box<[bool; 256]>, min: usize },
+    /// Any other group: its own regex.
+    Regex(meta::Regex),
+}
+
+impl Gate {
+    fn is_match(&self, file: &[u8], span: Range<usize>) -> bool {
+        match self {
+            Gate::Run { class, min } => {
+                let mut run = 0;
+                for &b in &file[span] {
+                    if class[usize::from(b)] {
+                        run += 1;
+                        if run >= *min {
+                            return true;
+                        }
+                    } else {
+                        run = 0;
+                    }
+                }
+                *min == 0
+            }
+            Gate::Regex(g) => g.is_match(Input::new(file).span(span)),
+        }
+    }
+}
+
+/// The gate of the pattern `re`: the `secret` capture group, if the group takes
+/// part in every match (it is not inside an alternation or an optional
+/// repetition). A match of `re` then contains a match of the group's regex on
+/// the same haystack (assertions such as `\b` see the same bytes around it),
+/// so where the gate finds nothing, `re` finds nothing.
+fn secret_gate(re: &str) -> Option<Gate> {
+    let sub = gate_hir(re)?;
+    if let Some(run) = class_run(&sub) {
+        return Some(run);
+    }
+    build_meta(&sub.to_string()).ok().map(Gate::Regex)
+}
+
+/// A gate that is one byte class (or byte) repeated: the class and the least
+/// number of times. A run of `min` bytes of the class is a match of it, and
+/// every match is such a run.
+fn class_run(hir: &regex_syntax::hir::Hir) -> Option<Gate> {
+    use regex_syntax::hir::{Class, HirKind};
+    let HirKind::Repetition(r) = hir.kind() else {
+        return None;
+    };
+    let mut class = Box::new([false; 256]);
+    match r.sub.kind() {
+        HirKind::Class(Class::Bytes(c)) => {
+            for range in c.iter() {
+                for b in range.start()..=range.end() {
+                    class[usize::from(b)] = true;
+                }
+            }
+        }
+        HirKind::Literal(l) if l.0.len() == 1 => class[usize::from(l.0[0])] = true,
+        _ => return None,
+    }
+    Some(Gate::Run {
+        class,
+        min: r.min as usize,
+    })
 }
 
 /// The source of [`secret_gate`]'s regex.
+#[cfg(test)]
 fn gate_source(re: &str) -> Option<String> {
+    gate_hir(re).map(|h| h.to_string())
+}
+
+/// The `secret` group of `re` as a HIR, when it takes part in every match and
+/// is not the whole regex (a gate as large as the regex saves nothing).
+fn gate_hir(re: &str) -> Option<regex_syntax::hir::Hir> {
     use regex_syntax::hir::{Hir, HirKind};
     fn mandatory(hir: &Hir) -> Option<&Hir> {
         match hir.kind() {
@@ -105,12 +175,11 @@ fn gate_source(re: &str) -> Option<String> {
         .build()
         .parse(re)
         .ok()?;
-    let sub = mandatory(&hir)?;
-    // A gate as large as the regex saves nothing.
+    let sub = mandatory(&hir)?.clone();
     if matches!(hir.kind(), HirKind::Capture(_)) {
         return None;
     }
-    Some(sub.to_string())
+    Some(sub)
 }
 
 /// The lazy DFA's cache capacity, per regex and per thread (~100 regexes). A cache
@@ -168,7 +237,7 @@ impl Pattern {
         self.gate
             .get_or_init(|| secret_gate(&self.spec.regex))
             .as_ref()
-            .is_none_or(|g| g.is_match(Input::new(file).span(span)))
+            .is_none_or(|g| g.is_match(file, span))
     }
 
     /// Check the pattern eagerly (for user-supplied patterns, whose errors
@@ -216,6 +285,10 @@ mod tests {
         gate_source(re)
     }
 
+    fn gate_matches(g: &Gate, text: &[u8]) -> bool {
+        g.is_match(text, 0..text.len())
+    }
+
     #[test]
     fn gate_is_the_secret_group_when_every_match_has_it() {
         let g = gate(r"(?i:token)[ =]+(?P<secret>[0-9a-f]{8})\b").expect("a gate");
@@ -232,6 +305,55 @@ mod tests {
         assert_eq!(gate(r"k=(?:(?P<secret>[0-9]{4}))?x"), None);
         assert_eq!(gate(r"(?P<secret>AKIA[0-9A-Z]{16})"), None);
         assert_eq!(gate(r"k=[0-9]{4}"), None);
+    }
+
+    /// A gate that is one class repeated is a run of the class, and says
+    /// what its regex says on every span.
+    #[test]
+    fn class_run_gates_agree_with_their_regex() {
+        let cases = [
+            r"k=(?P<secret>[0-9A-Za-z]{8})",
+            r"k=(?P<secret>[0-9a-f]{3,5})x",
+            r"k=(?P<secret>a{2,})",
+            r"k=(?P<secret>[^\s'\x22]{6,64})",
+        ];
+        let texts: [&[u8]; 7] = [
+            b"",
+            b"abcdefg",
+            b"abcdefgh",
+            b"zz 0123456789 zz",
+            b"aa",
+            b"x a y aa z",
+            b"\xff\xfe\xfd\xfc\xfb\xfa \"q\"",
+        ];
+        for re in cases {
+            let hir = gate_hir(re).unwrap();
+            let run = class_run(&hir).unwrap_or_else(|| panic!("{re}: no run gate"));
+            let regex = build_meta(&hir.to_string()).unwrap();
+            for t in texts {
+                for a in 0..=t.len() {
+                    for b in a..=t.len() {
+                        assert_eq!(
+                            run.is_match(t, a..b),
+                            regex.is_match(Input::new(t).span(a..b)),
+                            "{re} on {:?}[{a}..{b}]",
+                            String::from_utf8_lossy(t)
+                        );
+                    }
+                }
+            }
+        }
+        // Not one class: a regex gate.
+        let hir = gate_hir(r"k=(?P<secret>[0-9]{4}-[0-9]{4})").unwrap();
+        assert!(class_run(&hir).is_none());
+        assert!(matches!(
+            secret_gate(r"k=(?P<secret>[0-9]{4}-[0-9]{4})"),
+            Some(Gate::Regex(_))
+        ));
+        assert!(gate_matches(
+            &secret_gate(r"k=(?P<secret>[0-9]{4}-[0-9]{4})").unwrap(),
+            b"1234-5678"
+        ));
     }
 
     /// The gate must be there for the patterns it was made for: those whose
