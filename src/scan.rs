@@ -74,14 +74,18 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// The severity a rule reports at, or `None` when the rule is off.
     fn severity(&self, rule: &str) -> Option<Severity> {
-        let doc = rules::find(rule)?;
-        if !self.config.is_enabled(rule)
-            || (!self.only.is_empty() && !self.only.iter().any(|o| o == rule))
-        {
-            return None;
-        }
-        Some(self.config.severity_for(rule, doc.default_severity()))
+        rule_severity(self.config, self.only, rule)
     }
+}
+
+/// The severity `rule` reports at under `config` and `--only`, or `None` when
+/// the rule is off.
+fn rule_severity(config: &Config, only: &[String], rule: &str) -> Option<Severity> {
+    let doc = rules::find(rule)?;
+    if !config.is_enabled(rule) || (!only.is_empty() && !only.iter().any(|o| o == rule)) {
+        return None;
+    }
+    Some(config.severity_for(rule, doc.default_severity()))
 }
 
 impl ScanReport {
@@ -163,9 +167,12 @@ impl FileScanner {
         // Python's prefilter is built on the other core while the secret engine is:
         // trading bots are Python first, and both are on the way to the first file.
         let prefilters = Prefilters::default();
+        let code_rules = checks::CODE_RULES
+            .iter()
+            .any(|r| rule_severity(&config, &only, r).is_some());
         let (engine, _) = rayon::join(
             || SecretEngine::new(config.patterns.clone(), &config.allowlist),
-            || prefilters.get(Lang::Python),
+            || code_rules.then(|| prefilters.get(Lang::Python)),
         );
         let engine = engine.context("building the secret patterns")?;
         Ok(FileScanner {

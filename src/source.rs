@@ -106,11 +106,10 @@ impl SourceFile {
     }
 }
 
+/// The offsets of `needle` in `haystack` (memchr's vector search: a
+/// byte-at-a-time loop took 5 M instructions on a 692 KB file).
 fn memchr_iter(needle: u8, haystack: &[u8]) -> impl Iterator<Item = usize> + '_ {
-    haystack
-        .iter()
-        .enumerate()
-        .filter_map(move |(i, &b)| (b == needle).then_some(i))
+    memchr::memchr_iter(needle, haystack)
 }
 
 #[cfg(test)]
