@@ -18,6 +18,7 @@
 use crate::keywords::KeywordSet;
 use crate::rules;
 use std::ops::ControlFlow;
+use std::sync::OnceLock;
 
 /// What a word does for the prefilter, and how a hit must look to count.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,7 +43,9 @@ enum Role {
 
 pub struct CodePrefilter {
     lang: &'static str,
-    automaton: KeywordSet,
+    /// The words in one automaton, built on first use: a file whose keyword
+    /// pass is shared with the secret engine (src/keyword_pass.rs) never needs it.
+    automaton: OnceLock<KeywordSet>,
     /// With `log-window`: the secret-like words alone, for the windows.
     secret_words: Option<KeywordSet>,
     /// For each pattern of the automaton: its text as written and its roles.
@@ -112,58 +115,98 @@ impl CodePrefilter {
                 add(w, Role::Secret);
             }
         }
-        let automaton =
-            KeywordSet::new(words.iter().map(|(w, _)| w), true).expect("prefilter words");
         let secret_words = pf
             .log_window
             .then(|| KeywordSet::new(&secret_words, true).expect("prefilter secret words"));
         CodePrefilter {
             lang,
-            automaton,
+            automaton: OnceLock::new(),
             secret_words,
             words,
         }
     }
 
+    /// The words, in the order [`Self::hit`] numbers them; matched in any case.
+    pub fn words(&self) -> impl Iterator<Item = &str> {
+        self.words.iter().map(|(w, _)| w.as_str())
+    }
+
     /// Is this file worth parsing?
     pub fn wants(&self, bytes: &[u8]) -> bool {
-        let (mut log, mut secret) = (false, false);
-        let found = self.automaton.each_hit(bytes, |k, start, end| {
-            let (word, roles) = &self.words[k];
-            let exact = &bytes[start..end] == word.as_bytes();
-            for &role in roles {
-                let counts = match role {
-                    Role::Secret => true,
-                    _ if !exact => false,
-                    Role::Log => match &self.secret_words {
-                        Some(secrets) => {
-                            let debug = word == "Debug";
-                            secrets.is_match(&bytes[start..window_end(bytes, end, debug)])
-                        }
-                        None => true,
-                    },
-                    Role::Net | Role::WithSecret => true,
-                    Role::NetWord => whole_word(bytes, start, end),
-                    Role::NetModule | Role::LogModule => imported(self.lang, bytes, start, end),
-                    Role::LogCall => called(bytes, start, end),
-                };
-                if !counts {
-                    continue;
-                }
-                match role {
-                    Role::Net | Role::NetModule | Role::NetWord => return ControlFlow::Break(()),
-                    // Its window had a secret-like word.
-                    Role::Log if self.secret_words.is_some() => return ControlFlow::Break(()),
-                    Role::Secret => secret = true,
-                    _ => log = true,
-                }
-                if log && secret {
-                    return ControlFlow::Break(());
-                }
-            }
-            ControlFlow::Continue(())
+        let automaton = self
+            .automaton
+            .get_or_init(|| KeywordSet::new(self.words(), true).expect("prefilter words"));
+        let mut verdict = Verdict::default();
+        automaton.each_hit(bytes, |k, start, end| {
+            self.hit(&mut verdict, bytes, k, start, end)
         });
-        found.is_some()
+        verdict.wanted
+    }
+
+    /// Take one hit of word `k` at `start..end` into `verdict`; `Break` once
+    /// the file is wanted (later hits change nothing).
+    pub fn hit(
+        &self,
+        verdict: &mut Verdict,
+        bytes: &[u8],
+        k: usize,
+        start: usize,
+        end: usize,
+    ) -> ControlFlow<()> {
+        if verdict.wanted {
+            return ControlFlow::Break(());
+        }
+        let (word, roles) = &self.words[k];
+        let exact = &bytes[start..end] == word.as_bytes();
+        for &role in roles {
+            let counts = match role {
+                Role::Secret => true,
+                _ if !exact => false,
+                Role::Log => match &self.secret_words {
+                    Some(secrets) => {
+                        let debug = word == "Debug";
+                        secrets.is_match(&bytes[start..window_end(bytes, end, debug)])
+                    }
+                    None => true,
+                },
+                Role::Net | Role::WithSecret => true,
+                Role::NetWord => whole_word(bytes, start, end),
+                Role::NetModule | Role::LogModule => imported(self.lang, bytes, start, end),
+                Role::LogCall => called(bytes, start, end),
+            };
+            if !counts {
+                continue;
+            }
+            match role {
+                Role::Net | Role::NetModule | Role::NetWord => verdict.wanted = true,
+                // Its window had a secret-like word.
+                Role::Log if self.secret_words.is_some() => verdict.wanted = true,
+                Role::Secret => verdict.secret = true,
+                _ => verdict.log = true,
+            }
+            if verdict.log && verdict.secret {
+                verdict.wanted = true;
+            }
+            if verdict.wanted {
+                return ControlFlow::Break(());
+            }
+        }
+        ControlFlow::Continue(())
+    }
+}
+
+/// What the hits of a file have shown so far.
+#[derive(Debug, Default)]
+pub struct Verdict {
+    log: bool,
+    secret: bool,
+    wanted: bool,
+}
+
+impl Verdict {
+    /// Is the file worth parsing (on the hits seen)?
+    pub fn wanted(&self) -> bool {
+        self.wanted
     }
 }
 

@@ -11,8 +11,9 @@ use crate::finding::{
 use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
 use crate::rules;
-use crate::secrets::{SecretEngine, GENERIC_ID};
+use crate::secrets::{KeywordHits, SecretEngine, GENERIC_ID};
 
+use crate::keyword_pass::SharedPass;
 use crate::prefilter::CodePrefilter;
 use crate::queue::Queue;
 use crate::source::SourceFile;
@@ -22,6 +23,7 @@ use anyhow::{Context, Result};
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub struct ScanOptions {
     pub paths: Vec<PathBuf>,
@@ -130,14 +132,15 @@ pub(crate) struct FileScanner {
     prefilters: Prefilters,
 }
 
-/// The code-rule prefilter of each language, built when the first file of the
-/// language comes: a Python repository pays nothing for the Rust and JS ones,
-/// and none is built before the walk has started.
+/// The code-rule prefilter of each language, and its keyword pass shared with
+/// the secret engine, built when the first file of the language comes: a Python
+/// repository pays nothing for the Rust and JS ones.
 #[derive(Default)]
 struct Prefilters {
-    python: std::sync::OnceLock<CodePrefilter>,
-    javascript: std::sync::OnceLock<CodePrefilter>,
-    rust: std::sync::OnceLock<CodePrefilter>,
+    python: OnceLock<CodePrefilter>,
+    javascript: OnceLock<CodePrefilter>,
+    rust: OnceLock<CodePrefilter>,
+    shared: [OnceLock<Option<SharedPass>>; 3],
 }
 
 impl Prefilters {
@@ -149,6 +152,18 @@ impl Prefilters {
             _ => &self.python,
         };
         cell.get_or_init(|| CodePrefilter::new(key))
+    }
+
+    /// One pass for the secret engine's keywords and the prefilter's words.
+    fn shared(&self, lang: Lang, engine: &SecretEngine) -> Option<&SharedPass> {
+        let i = match lang {
+            Lang::JavaScript => 1,
+            Lang::Rust => 2,
+            _ => 0,
+        };
+        self.shared[i]
+            .get_or_init(|| SharedPass::new(engine, self.get(lang)))
+            .as_ref()
     }
 }
 
@@ -170,11 +185,19 @@ impl FileScanner {
         let code_rules = checks::CODE_RULES
             .iter()
             .any(|r| rule_severity(&config, &only, r).is_some());
+        let secrets = rule_severity(&config, &only, "hardcoded-secret").is_some();
         let (engine, _) = rayon::join(
             || SecretEngine::new(config.patterns.clone(), &config.allowlist),
             || code_rules.then(|| prefilters.get(Lang::Python)),
         );
         let engine = engine.context("building the secret patterns")?;
+        // Trading bots are Python first: its shared pass is built beside the
+        // engine's own automaton (for the other files).
+        let (prepared, _) = rayon::join(
+            || engine.prepare(),
+            || (code_rules && secrets).then(|| prefilters.shared(Lang::Python, &engine)),
+        );
+        prepared?;
         Ok(FileScanner {
             parse_all: false,
             config,
@@ -688,9 +711,22 @@ fn scan_source(
         Kind::Source(lang @ (Lang::Python | Lang::JavaScript | Lang::Rust)) => Some(lang),
         _ => None,
     };
+    // A source file's keyword pass serves the secret engine and the code
+    // prefilter at once (both are needed when the secret rule and a code rule are on).
+    let shared = match code_lang {
+        Some(lang) if secret_sev.is_some() && ctx.code_rules && !ctx.parse_all => ctx
+            .prefilters
+            .shared(lang, ctx.engine)
+            .map(|p| p.run(ctx.engine, ctx.prefilters.get(lang), &src.bytes)),
+        _ => None,
+    };
+    let (mut keyword_hits, wanted) = match shared {
+        Some((hits, wanted)) => (Some(hits), Some(wanted)),
+        None => (None, None),
+    };
     let run_code = |raws: &mut Vec<RawFinding>| match code_lang {
         Some(lang) => {
-            let (note, parsed) = code_rules(src, lang, ctx, raws);
+            let (note, parsed) = code_rules(src, lang, ctx, wanted, raws);
             let counted = Parsed {
                 lang: Some(lang_key(lang)),
                 parsed,
@@ -699,6 +735,10 @@ fn scan_source(
         }
         None => (None, Parsed::default()),
     };
+    let secrets_of = |hits: Option<KeywordHits>| match hits {
+        Some(hits) => ctx.engine.scan_hits(&src.bytes, kind, hits),
+        None => ctx.engine.scan(&src.bytes, kind),
+    };
     let mut raws: Vec<RawFinding> = Vec::new();
     // With the secret rule on, the secret engine and the code rules are independent:
     // a large source file gets both at once (the other scan thread, once idle, takes
@@ -706,9 +746,9 @@ fn scan_source(
     // (to redact their snippets) depends on their findings.
     let (parse_note, counted, early_hits) =
         if secret_sev.is_some() && code_lang.is_some() && src.bytes.len() >= JOIN_MIN {
-            let ((note, counted), hits) =
-                rayon::join(|| run_code(&mut raws), || ctx.engine.scan(&src.bytes, kind));
-            (note, counted, Some(hits))
+            let hits = keyword_hits.take();
+            let ((note, counted), found) = rayon::join(|| run_code(&mut raws), || secrets_of(hits));
+            (note, counted, Some(found))
         } else {
             let (note, counted) = run_code(&mut raws);
             (note, counted, None)
@@ -735,7 +775,7 @@ fn scan_source(
     } else if secret_sev.is_none() && (raws.is_empty() || kind == Kind::CargoLock) {
         Vec::new()
     } else {
-        ctx.engine.scan(&src.bytes, kind)
+        secrets_of(keyword_hits)
     };
     for h in hits {
         secret_ranges.push((h.start, h.end));
@@ -807,14 +847,18 @@ fn lang_key(lang: Lang) -> &'static str {
 
 /// The code rules of one language: prefilter, parse, facts, checks. Returns
 /// a note when the file could not be parsed cleanly, and whether it was parsed.
+/// `wanted`: the prefilter's verdict when a shared keyword pass has given it.
 fn code_rules(
     src: &SourceFile,
     lang: Lang,
     ctx: &Ctx<'_>,
+    wanted: Option<bool>,
     raws: &mut Vec<RawFinding>,
 ) -> (Option<Skipped>, bool) {
     use crate::lang::{js, python, rust};
-    if !ctx.code_rules || !(ctx.parse_all || ctx.prefilters.get(lang).wants(&src.bytes)) {
+    if !ctx.code_rules
+        || !(ctx.parse_all || wanted.unwrap_or_else(|| ctx.prefilters.get(lang).wants(&src.bytes)))
+    {
         return (None, false);
     }
     let note = |reason: String| {

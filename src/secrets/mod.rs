@@ -19,6 +19,7 @@ use regex::bytes::Regex;
 use regex_automata::{Anchored, Input};
 use std::collections::BTreeMap;
 use std::ops::{ControlFlow, Range};
+use std::sync::OnceLock;
 
 /// The sub-id of findings from the generic detector.
 pub const GENERIC_ID: &str = "generic-secret";
@@ -71,7 +72,7 @@ impl SecretEngine {
             .chain(allowlist)
             .map(|a| pattern::build(a).with_context(|| format!("bad allowlist regex {a:?}")))
             .collect::<Result<Vec<_>>>()?;
-        let keywords = Keywords::new(&specs).context("building the keyword prefilter")?;
+        let keywords = Keywords::new(&specs);
         Ok(SecretEngine {
             patterns: specs.into_iter().map(Pattern::new).collect(),
             keywords,
@@ -93,19 +94,65 @@ impl SecretEngine {
     /// All secrets in `bytes`, one hit per secret span (the first pattern in
     /// catalogue order wins an overlap; the generic detector comes last).
     pub fn scan(&self, bytes: &[u8], kind: Kind) -> Vec<SecretHit> {
-        // Where each pattern must look: the lines around its keywords' hits.
-        let mut windows: Vec<Windows> = vec![Windows::None; self.patterns.len()];
-        // Where the generic detector's line keywords are (found in the same pass).
-        let mut generic_lines: Vec<(usize, usize)> = Vec::new();
-        self.keywords.each_owner(bytes, |p, start, end| {
-            if p == GENERIC_OWNER {
-                generic_lines.push((start, end));
-            } else if self.patterns[p].spec.whole_file || !self.windowed {
-                windows[p] = Windows::WholeFile;
-            } else {
-                windows[p].add(bytes, start, end);
+        let mut hits = self.keyword_hits();
+        // (A set that cannot be built was reported by `prepare`.)
+        if let Ok(Some(set)) = self.keywords.automaton() {
+            set.each_hit::<()>(bytes, |kw, start, end| {
+                self.hit(&mut hits, bytes, kw, start, end);
+                ControlFlow::Continue(())
+            });
+        }
+        self.scan_hits(bytes, kind, hits)
+    }
+
+    /// Build the keyword automaton now rather than on the first file (a scan
+    /// does it beside other start-up work), and report a set too large to build.
+    pub fn prepare(&self) -> Result<()> {
+        self.keywords
+            .automaton()
+            .context("building the keyword prefilter")?;
+        Ok(())
+    }
+
+    /// The keywords of the engine's pass, in the order [`Self::hit`] numbers
+    /// them: lowercase, to be matched in any case. Another pass over a file
+    /// can find them (with words of its own) and hand their hits on.
+    pub fn keywords(&self) -> &[String] {
+        &self.keywords.words
+    }
+
+    /// Where the keyword hits of a file are gathered, for [`Self::scan_hits`].
+    pub fn keyword_hits(&self) -> KeywordHits {
+        KeywordHits {
+            windows: vec![Windows::None; self.patterns.len()],
+            generic_lines: Vec::new(),
+        }
+    }
+
+    /// Take a hit of keyword `kw` (numbered as in [`Self::keywords`]) at
+    /// `start..end`; hits must come in order of their ends.
+    pub fn hit(&self, hits: &mut KeywordHits, bytes: &[u8], kw: usize, start: usize, end: usize) {
+        for o in &self.keywords.owners[kw] {
+            if o.exact.as_deref().is_some_and(|e| e != &bytes[start..end]) {
+                continue;
             }
-        });
+            let p = o.pattern;
+            if p == GENERIC_OWNER {
+                hits.generic_lines.push((start, end));
+            } else if self.patterns[p].spec.whole_file || !self.windowed {
+                hits.windows[p] = Windows::WholeFile;
+            } else {
+                hits.windows[p].add(bytes, start, end);
+            }
+        }
+    }
+
+    /// All secrets in `bytes`, from its keyword hits (see [`Self::scan`]).
+    pub fn scan_hits(&self, bytes: &[u8], kind: Kind, hits: KeywordHits) -> Vec<SecretHit> {
+        let KeywordHits {
+            windows,
+            generic_lines,
+        } = hits;
         // (priority, hit)
         let mut hits: Vec<(usize, SecretHit)> = Vec::new();
         // Spans a pattern matched but an allowlist cleared (published sample keys):
@@ -238,8 +285,11 @@ impl SecretEngine {
 /// automaton that matches in any case (one pass over the file finds them all),
 /// and which patterns own each one.
 struct Keywords {
-    /// `None` when there are no keywords at all.
-    automaton: Option<KeywordSet>,
+    /// Every keyword, lowercase, by index.
+    words: Vec<String>,
+    /// Built by [`SecretEngine::prepare`] (or on first use); `None` when there
+    /// are no keywords at all.
+    automaton: OnceLock<Option<KeywordSet>>,
     /// For each keyword (by Aho-Corasick pattern index), the patterns that list it.
     owners: Vec<Vec<Owner>>,
 }
@@ -257,7 +307,7 @@ struct Owner {
 const GENERIC_OWNER: usize = usize::MAX;
 
 impl Keywords {
-    fn new(specs: &[PatternSpec]) -> Result<Keywords> {
+    fn new(specs: &[PatternSpec]) -> Keywords {
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut own = |kw: &str, owner: Owner| {
@@ -287,26 +337,32 @@ impl Keywords {
         }
         let mut kws: Vec<(&String, &usize)> = index.iter().collect();
         kws.sort_by_key(|(_, &i)| i);
-        let automaton = match kws.is_empty() {
-            true => None,
-            false => Some(KeywordSet::new(kws.iter().map(|(k, _)| k.as_str()), true)?),
-        };
-        Ok(Keywords { automaton, owners })
+        let words: Vec<String> = kws.into_iter().map(|(k, _)| k.clone()).collect();
+        Keywords {
+            words,
+            automaton: OnceLock::new(),
+            owners,
+        }
     }
 
-    /// Call `f(pattern, start, end)` for each keyword hit in `bytes` and each
-    /// pattern (or [`GENERIC_OWNER`]) it counts for, in order of the hits' ends.
-    fn each_owner(&self, bytes: &[u8], mut f: impl FnMut(usize, usize, usize)) {
-        let Some(set) = &self.automaton else { return };
-        set.each_hit::<()>(bytes, |kw, start, end| {
-            for o in &self.owners[kw] {
-                if o.exact.as_deref().is_none_or(|e| e == &bytes[start..end]) {
-                    f(o.pattern, start, end);
-                }
-            }
-            ControlFlow::Continue(())
-        });
+    /// The automaton of every keyword.
+    fn automaton(&self) -> Result<Option<&KeywordSet>, aho_corasick::BuildError> {
+        if let Some(a) = self.automaton.get() {
+            return Ok(a.as_ref());
+        }
+        let built = match self.words.is_empty() {
+            true => None,
+            false => Some(KeywordSet::new(&self.words, true)?),
+        };
+        Ok(self.automaton.get_or_init(|| built).as_ref())
     }
+}
+
+/// A file's keyword hits, gathered for [`SecretEngine::scan_hits`]: where each
+/// pattern must look, and where the generic detector's line keywords are.
+pub struct KeywordHits {
+    windows: Vec<Windows>,
+    generic_lines: Vec<(usize, usize)>,
 }
 
 /// The parts of a file one pattern's regex must search.
@@ -485,16 +541,23 @@ mod tests {
     /// `NT` is a hit for discord-bot-token-bare, `nt` (in `print`) is not.
     #[test]
     fn case_matched_keywords_are_matched_in_their_case() {
-        let specs = parse_patterns(rules::SECRETS_TOML).unwrap().pattern;
-        let k = Keywords::new(&specs).unwrap();
+        let e = engine();
+        let set = e.keywords.automaton().unwrap().unwrap();
+        // The patterns (and the generic detector) a text's keyword hits go to.
         let owners = |text: &str| {
-            let mut ids = Vec::new();
-            k.each_owner(text.as_bytes(), |p, _, _| {
-                ids.push(match p {
-                    GENERIC_OWNER => "generic".to_string(),
-                    p => specs[p].id.clone(),
-                })
+            let bytes = text.as_bytes();
+            let mut hits = e.keyword_hits();
+            set.each_hit::<()>(bytes, |k, start, end| {
+                e.hit(&mut hits, bytes, k, start, end);
+                ControlFlow::Continue(())
             });
+            let mut ids: Vec<String> = (hits.windows.iter().enumerate())
+                .filter(|(_, w)| **w != Windows::None)
+                .map(|(p, _)| e.patterns[p].spec.id.clone())
+                .collect();
+            if !hits.generic_lines.is_empty() {
+                ids.push("generic".to_string());
+            }
             ids
         };
         let cased = ["discord-bot-token-bare", "twilio-api-key"].map(String::from);
