@@ -4,15 +4,17 @@
 #   bench/python-rules.sh TREE... [--venv DIR]
 #
 # Needs hyperfine, a release build of botlint (cargo build --release), and a virtualenv
-# with bandit, ruff and semgrep (default: $BENCH_VENV or ../wt-python-bench/venv):
+# with bandit, ruff and semgrep (default: $BENCH_VENV or /work/bench-data/venv, as
+# bench/README.md sets it up):
 #   python3 -m venv venv && venv/bin/pip install bandit ruff semgrep
-# semgrep runs the local rules in $SEMGREP_RULES (a directory of rule YAML files for these
-# concerns; default ../wt-python-bench/f1/rules) with --metrics=off, so nothing is fetched.
+# semgrep runs the local rules in $SEMGREP_RULES (default bench/semgrep-rules.yml, the rule
+# set bench/run.sh gives it; `bench/python-rules-eval.py --work DIR` leaves semgrep-rules'
+# own rules for these concerns in DIR/semgrep-config) with --metrics=off: nothing is fetched.
 set -eu
 export SEMGREP_ENABLE_VERSION_CHECK=0 SEMGREP_SEND_METRICS=off
 here=$(cd "$(dirname "$0")/.." && pwd)
-venv=${BENCH_VENV:-$here/../wt-python-bench/venv}
-rules=${SEMGREP_RULES:-$here/../wt-python-bench/f1/rules}
+venv=${BENCH_VENV:-/work/bench-data/venv}
+rules=${SEMGREP_RULES:-$here/bench/semgrep-rules.yml}
 botlint=${BOTLINT:-$here/target/release/botlint}
 runs=${RUNS:-3}
 [ -x "$botlint" ] || { echo "build first: cargo build --release" >&2; exit 2; }

@@ -46,7 +46,7 @@ SEMGREP_RULES=${SEMGREP_RULES:-$HERE/semgrep-rules.yml}
 # Where to look for tools not on PATH (the layout used by bench/README.md).
 TOOLS_BIN=${TOOLS_BIN:-/work/bench-data/tools/bin}
 VENV_BIN=${VENV_BIN:-/work/bench-data/venv/bin}
-find_tool() {  # find_tool <name>: PATH, then $TOOLS_BIN, then $VENV_BIN
+find_tool() {  # find_tool <name>: $TOOLS_BIN, then $VENV_BIN, then PATH
   local p
   for p in "$TOOLS_BIN/$1" "$VENV_BIN/$1"; do [ -x "$p" ] && { echo "$p"; return; }; done
   p=$(command -v "$1" 2>/dev/null) && { echo "$p"; return; }
