@@ -10,7 +10,7 @@
 # bench/fetch-trees.sh). Exit 0 when every tree matches, 1 otherwise (the first
 # differences are printed).
 set -euo pipefail
-old=$1 new=$2
+declare -A bin=([old]=$1 [new]=$2)
 shift 2
 TREES_DIR=${TREES_DIR:-/work/bench-data/trees}
 if [ $# -eq 0 ]; then
@@ -23,8 +23,7 @@ for t in "$@"; do
   t=${t%/}
   name=$(basename "$t")
   for which in old new; do
-    bin=${!which}
-    "$bin" "$t" --no-ignore --exit-zero --format json -o "$scratch/$which.json"
+    "${bin[$which]}" "$t" --no-ignore --exit-zero --format json -o "$scratch/$which.json"
     # Everything but the tool's own version and timing-free counts is compared.
     python3 - "$scratch/$which.json" >"$scratch/$which.txt" <<'EOF'
 import json, sys
