@@ -305,11 +305,8 @@ pub(crate) fn plaintext_host<'u>(pt: &Plaintext, url: &'u str) -> Option<&'u str
     let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
     let hostport = authority.rsplit('@').next().unwrap_or(authority);
     let host = if hostport.starts_with('[') {
-        hostport
-            .split(']')
-            .next()
-            .map(|h| &hostport[..h.len() + 1])
-            .unwrap_or(hostport)
+        // An IPv6 literal; without its closing bracket the URL is malformed, not a host.
+        &hostport[..hostport.find(']')? + 1]
     } else {
         hostport.split(':').next().unwrap_or(hostport)
     };
@@ -348,6 +345,13 @@ mod tests {
         assert_eq!(plaintext_host(pt, "http://192.168.1.4/api"), None);
         assert_eq!(plaintext_host(pt, "https://api.binance.com"), None);
         assert_eq!(plaintext_host(pt, "http://"), None);
+        assert_eq!(plaintext_host(pt, "http://[::1]:8080/"), None);
+        assert_eq!(
+            plaintext_host(pt, "http://[2001:db8::7]:80/x"),
+            Some("[2001:db8::7]")
+        );
+        // An IPv6 literal missing its `]` is malformed, not a host (the fuzz smoke found a panic here).
+        assert_eq!(plaintext_host(pt, "http://[27.0.0.1:8080/health"), None);
         assert_eq!(
             param_before("https://x/api?module=a&apikey="),
             Some("apikey")
