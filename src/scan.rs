@@ -11,7 +11,7 @@ use crate::finding::{
 use crate::repo::audit::{self, AuditOptions};
 use crate::repo::dotenv;
 use crate::rules;
-use crate::secrets::{KeywordHits, SecretEngine, GENERIC_ID};
+use crate::secrets::{KeywordHits, SecretEngine, SecretHit, GENERIC_ID};
 
 use crate::keyword_pass::SharedPass;
 use crate::prefilter::CodePrefilter;
@@ -753,20 +753,9 @@ fn scan_source(
             let (note, counted) = run_code(&mut raws);
             (note, counted, None)
         };
-    // Code in tests talks to mocks and local servers: its code-rule findings are one
-    // level lower (error → warning → note), unless the config sets the rule's severity.
     if is_test_path(&src.rel_path) {
-        for raw in &mut raws {
-            if !ctx.config.severity.contains_key(raw.rule) {
-                raw.severity = match raw.severity {
-                    Severity::Error => Severity::Warning,
-                    _ => Severity::Note,
-                };
-            }
-        }
+        demote_in_tests(&mut raws, ctx);
     }
-    let mut secret_ranges: Vec<(usize, usize)> = Vec::new();
-
     // Secret ranges are needed to redact the other rules' snippets even when the
     // secret rule is off, but only in a file that has other findings (and never in
     // a Cargo.lock, whose findings sit on `name = "…"` lines: crate names).
@@ -777,36 +766,9 @@ fn scan_source(
     } else {
         secrets_of(keyword_hits)
     };
-    for h in hits {
-        secret_ranges.push((h.start, h.end));
-        if let Some(rule_sev) = secret_sev {
-            let shown = redact(&String::from_utf8_lossy(&src.bytes[h.start..h.end]));
-            // A pattern marked `warning` stays a warning unless the user raised the rule.
-            // The generic detector in test code mostly meets mock values: a warning there.
-            // Provider patterns keep their severity: a real exchange key in a test is a leak.
-            let pattern_sev = if h.pattern_id == GENERIC_ID && is_test_path(&src.rel_path) {
-                Severity::Warning
-            } else {
-                h.severity
-            };
-            let severity = if ctx.config.severity.contains_key("hardcoded-secret") {
-                rule_sev
-            } else {
-                pattern_sev.min(rule_sev)
-            };
-            raws.push(RawFinding {
-                rule: "hardcoded-secret",
-                sub_id: Some(h.pattern_id.clone()),
-                severity,
-                location: Location::Bytes(h.start, h.end),
-                message: format!("{} `{shown}` is hardcoded", h.description),
-                fix: Some(
-                    "revoke it at the provider, then load it from the environment or a secret store"
-                        .into(),
-                ),
-                secret_hash: Some(h.hash),
-            });
-        }
+    let secret_ranges: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
+    if let Some(rule_sev) = secret_sev {
+        raws.extend(hits.into_iter().map(|h| secret_finding(src, h, rule_sev, ctx)));
     }
     // Only findings show snippets: without one, there is nothing to redact.
     let secret_ranges = if raws.is_empty() {
@@ -814,11 +776,68 @@ fn scan_source(
     } else {
         redaction_ranges(&src.bytes, &secret_ranges)
     };
+    let (out, suppressed) = finish(src, raws, &secret_ranges);
+    (out, suppressed, parse_note, counted)
+}
 
+/// Code in tests talks to mocks and local servers: its code-rule findings are one
+/// level lower (error → warning → note), unless the config sets the rule's severity.
+fn demote_in_tests(raws: &mut [RawFinding], ctx: &Ctx<'_>) {
+    for raw in raws {
+        if !ctx.config.severity.contains_key(raw.rule) {
+            raw.severity = match raw.severity {
+                Severity::Error => Severity::Warning,
+                _ => Severity::Note,
+            };
+        }
+    }
+}
+
+/// The `hardcoded-secret` finding for one secret the engine found.
+fn secret_finding(
+    src: &SourceFile,
+    h: SecretHit,
+    rule_sev: Severity,
+    ctx: &Ctx<'_>,
+) -> RawFinding {
+    let shown = redact(&String::from_utf8_lossy(&src.bytes[h.start..h.end]));
+    // A pattern marked `warning` stays a warning unless the user raised the rule.
+    // The generic detector in test code mostly meets mock values: a warning there.
+    // Provider patterns keep their severity: a real exchange key in a test is a leak.
+    let pattern_sev = if h.pattern_id == GENERIC_ID && is_test_path(&src.rel_path) {
+        Severity::Warning
+    } else {
+        h.severity
+    };
+    let severity = if ctx.config.severity.contains_key("hardcoded-secret") {
+        rule_sev
+    } else {
+        pattern_sev.min(rule_sev)
+    };
+    RawFinding {
+        rule: "hardcoded-secret",
+        sub_id: Some(h.pattern_id),
+        severity,
+        location: Location::Bytes(h.start, h.end),
+        message: format!("{} `{shown}` is hardcoded", h.description),
+        fix: Some(
+            "revoke it at the provider, then load it from the environment or a secret store".into(),
+        ),
+        secret_hash: Some(h.hash),
+    }
+}
+
+/// Findings with their snippets redacted, less those an inline comment
+/// suppresses; and how many were suppressed.
+fn finish(
+    src: &SourceFile,
+    raws: Vec<RawFinding>,
+    secret_ranges: &[(usize, usize)],
+) -> (Vec<Finding>, usize) {
     let mut out = Vec::with_capacity(raws.len());
     let mut suppressed = 0;
     for raw in raws {
-        let f = finalize(src, raw, &secret_ranges);
+        let f = finalize(src, raw, secret_ranges);
         let line_text = |l: usize| (l <= src.line_count()).then(|| src.line_text(l - 1));
         if suppress::is_suppressed(f.span.start_line, &f.rule, f.sub_id.as_deref(), line_text) {
             suppressed += 1;
@@ -826,7 +845,7 @@ fn scan_source(
             out.push(f);
         }
     }
-    (out, suppressed, parse_note, counted)
+    (out, suppressed)
 }
 
 /// Which language a scanned file was, and whether the code rules parsed it.
