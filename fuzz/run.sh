@@ -3,6 +3,8 @@
 # one core), and prints a markdown row per target for fuzz/README.md:
 # target, seconds, executions, exec/s, cov, ft, crash inputs.
 # Usage: fuzz/run.sh [seconds per target (default 300)] [target...]
+# MAX_LEN=N passes -max_len=N (libFuzzer's default grows inputs to ~4 KB at most:
+# set it to reach what only large files do, e.g. MAX_LEN=65536).
 # Needs the nightly toolchain and cargo-fuzz (`cargo install cargo-fuzz`).
 set -euo pipefail
 fuzz=$(cd "$(dirname "$0")" && pwd)
@@ -35,7 +37,7 @@ for t in "${targets[@]}"; do
   # -timeout: an input that takes 10 s is a hang; -rss_limit_mb: an input that
   # takes 2 GiB is a memory blow-up. Both are reported as crashes.
   status=0
-  "$bin/$t" "corpus/$t" \
+  "$bin/$t" "corpus/$t" ${MAX_LEN:+-max_len="$MAX_LEN"} \
     -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
     -artifact_prefix="artifacts/$t/" >"$log" 2>&1 || status=$?
   took=$(( $(date +%s) - start ))
