@@ -768,7 +768,10 @@ fn scan_source(
     };
     let secret_ranges: Vec<(usize, usize)> = hits.iter().map(|h| (h.start, h.end)).collect();
     if let Some(rule_sev) = secret_sev {
-        raws.extend(hits.into_iter().map(|h| secret_finding(src, h, rule_sev, ctx)));
+        raws.extend(
+            hits.into_iter()
+                .map(|h| secret_finding(src, h, rule_sev, ctx)),
+        );
     }
     // Only findings show snippets: without one, there is nothing to redact.
     let secret_ranges = if raws.is_empty() {
@@ -794,12 +797,7 @@ fn demote_in_tests(raws: &mut [RawFinding], ctx: &Ctx<'_>) {
 }
 
 /// The `hardcoded-secret` finding for one secret the engine found.
-fn secret_finding(
-    src: &SourceFile,
-    h: SecretHit,
-    rule_sev: Severity,
-    ctx: &Ctx<'_>,
-) -> RawFinding {
+fn secret_finding(src: &SourceFile, h: SecretHit, rule_sev: Severity, ctx: &Ctx<'_>) -> RawFinding {
     let shown = redact(&String::from_utf8_lossy(&src.bytes[h.start..h.end]));
     // A pattern marked `warning` stays a warning unless the user raised the rule.
     // The generic detector in test code mostly meets mock values: a warning there.
