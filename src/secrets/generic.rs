@@ -21,6 +21,7 @@ use crate::classify::Kind;
 use crate::rules::{names::split_words, SensitiveNames};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 /// Fragments one of which a line must contain before the assignment regex
@@ -180,7 +181,13 @@ pub fn looks_like_secret(name: &str, value: &str) -> bool {
     if wordy && !has_digit {
         return false;
     }
-    if parts.len() >= 2 && parts.iter().all(|p| is_wordish(p)) {
+    // A part may be a template variable: `string.$S2.delim` (a syntax-highlighting
+    // rule in a minified editor bundle), `@pop`.
+    if parts.len() >= 2
+        && parts
+            .iter()
+            .all(|p| is_wordish(p.strip_prefix(['$', '@']).unwrap_or(p)))
+    {
         return false;
     }
     let entropy = shannon(value.as_bytes());
@@ -246,13 +253,30 @@ impl Generic {
         // End of the last line handed to the regex: later keywords on it are skipped,
         // so each line is searched once and the pass stays linear in the file size.
         let mut done_until = 0;
+        // The bounds of the line of the last keyword: a long line is found once,
+        // however many keywords it holds.
+        let mut line = 0..0;
+        let mut windowed = false;
         for (start, end) in keywords {
             if start < done_until {
                 continue;
             }
-            let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
-            let mut line_end =
-                memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |p| end + p);
+            if !line.contains(&start) {
+                let line_start = memchr::memrchr(b'\n', &bytes[..start]).map_or(0, |p| p + 1);
+                let line_end =
+                    memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |p| end + p);
+                line = line_start..line_end;
+            }
+            if line.len() > LONG_LINE {
+                // A minified bundle or a data line: too long for the regexes, but a
+                // secret-like name in it gets a window of its own.
+                if let Some(w) = long_line_window(bytes, line.clone(), start, end, names) {
+                    self.scan_line(bytes, w.start, w.end, kind, names, &mut hits);
+                    windowed = true;
+                }
+                continue;
+            }
+            let (line_start, mut line_end) = (line.start, line.end);
             if continues_on_next_line(kind, &bytes[line_start..line_end]) {
                 // rustfmt breaks a long binding after `=` or `String::from(`: the
                 // literal is on the next line, which is searched with this one.
@@ -261,6 +285,11 @@ impl Generic {
             }
             done_until = line_end;
             self.scan_line(bytes, line_start, line_end, kind, names, &mut hits);
+        }
+        if windowed {
+            // Windows on one line may overlap: each secret once, in file order.
+            hits.sort_by_key(|h| (h.start, h.end));
+            hits.dedup_by_key(|h| (h.start, h.end));
         }
         hits
     }
@@ -275,8 +304,8 @@ impl Generic {
         hits: &mut Vec<GenericHit>,
     ) {
         let line = &bytes[start..end];
-        // Minified or data lines are not assignments worth a regex.
-        if line.len() > 4096 {
+        // Minified or data lines are searched in windows (see `long_line_window`).
+        if line.len() > LONG_LINE {
             return;
         }
         let quoted = memchr::memchr3(b'"', b'\'', b'`', line).is_some();
@@ -341,6 +370,41 @@ impl Generic {
             });
         }
     }
+}
+
+/// Lines longer than this (minified bundles, data) are not searched whole.
+const LONG_LINE: usize = 4096;
+
+/// On a long line, the window the regexes search for the keyword at
+/// `start..end`: from a little before the identifier around it (a key in
+/// brackets or quotes starts earlier) to well past it (the value); `None` when
+/// that identifier is not secret-like, which in minified code is nearly always
+/// (`keyCode`, `tokens`, `pk` inside `apkg`).
+fn long_line_window(
+    bytes: &[u8],
+    line: Range<usize>,
+    start: usize,
+    end: usize,
+    names: &SensitiveNames,
+) -> Option<Range<usize>> {
+    const IDENT_MAX: usize = 128;
+    const BEFORE: usize = 64;
+    const AFTER: usize = 512;
+    let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-';
+    let lo = start.saturating_sub(IDENT_MAX).max(line.start);
+    let hi = (end + IDENT_MAX).min(line.end);
+    let id_start = bytes[lo..start]
+        .iter()
+        .rposition(|&b| !word(b))
+        .map_or(lo, |p| lo + p + 1);
+    let id_end = bytes[end..hi]
+        .iter()
+        .position(|&b| !word(b))
+        .map_or(hi, |p| end + p);
+    let ident = std::str::from_utf8(&bytes[id_start..id_end]).ok()?;
+    names
+        .is_sensitive(ident)
+        .then(|| id_start.saturating_sub(BEFORE).max(line.start)..(id_end + AFTER).min(line.end))
 }
 
 #[cfg(test)]
@@ -451,6 +515,7 @@ mod tests {
             "server_password = \"super$ecret\"",
             "api_key = config.binance_api_key_value",
             "key=\"market_1_slippage_buffer\",",
+            "token: `string.$S2.delim`,",
         ] {
             assert!(scan(line, py).is_empty(), "{line}");
         }
@@ -460,5 +525,27 @@ mod tests {
         assert!(scan("self.okx_passphrase = okx_passphrase2", Kind::Config).is_empty());
         assert!(scan("key = \"binance_BTC-USDT_1m\"", Kind::Config).is_empty());
         assert!(scan("\"password\": \"SuperSecret1!\",", Kind::Config).is_empty());
+    }
+
+    /// A minified line is searched in windows around secret-like names: each
+    /// secret once, wherever it sits, and nothing for `keyCode` or `tokens`.
+    #[test]
+    fn long_lines_are_searched_around_secret_like_names() {
+        let js = Kind::Source(crate::classify::Lang::JavaScript);
+        let filler = "function f(e){return e.keyCode===13?e.tokens.pk:null};".repeat(100);
+        assert!(filler.len() > LONG_LINE);
+        let line = format!("{filler}var c={{apiSecret:\"{K}\",token:\"{K}x\"}};{filler}");
+        assert_eq!(scan(&line, js), [K.to_string(), format!("{K}x")]);
+        // At the very start and end of the line, and on a later line too.
+        let text = format!("apiSecret=\"{K}\";{filler}password=\"{K}y\"\n{filler}secret=\"{K}z\"");
+        assert_eq!(
+            scan(&text, js),
+            [K.to_string(), format!("{K}y"), format!("{K}z")]
+        );
+        // Only distractors: nothing.
+        assert!(scan(&filler.repeat(3), js).is_empty());
+        // Many secret-like names close together: overlapping windows, each hit once.
+        let dense = format!("{filler}{}", format!("a.api_key=\"{K}\";").repeat(200));
+        assert_eq!(scan(&dense, js).len(), 200);
     }
 }
