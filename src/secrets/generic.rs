@@ -21,6 +21,7 @@ use crate::classify::Kind;
 use crate::rules::{names::split_words, SensitiveNames};
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
+use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
@@ -257,6 +258,10 @@ impl Generic {
         // however many keywords it holds.
         let mut line = 0..0;
         let mut windowed = false;
+        // On long lines: identifiers already judged (a bundle repeats `keyCode`,
+        // `tokens`… thousands of times), and the end of the last one.
+        let mut judged: HashMap<&[u8], bool, foldhash::fast::RandomState> = HashMap::default();
+        let mut ident_end = 0;
         for (start, end) in keywords {
             if start < done_until {
                 continue;
@@ -270,8 +275,22 @@ impl Generic {
             if line.len() > LONG_LINE {
                 // A minified bundle or a data line: too long for the regexes, but a
                 // secret-like name in it gets a window of its own.
-                if let Some(w) = long_line_window(bytes, line.clone(), start, end, names) {
-                    self.scan_line(bytes, w.start, w.end, kind, names, &mut hits);
+                if start < ident_end {
+                    continue; // another keyword in the identifier just judged
+                }
+                let id = identifier_around(bytes, line.clone(), start, end);
+                ident_end = id.end;
+                let text = &bytes[id.clone()];
+                let sensitive = *judged.entry(text).or_insert_with(|| {
+                    std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t))
+                });
+                if sensitive
+                    && (kind.allows_bare_values() || quoted_value_follows(bytes, id.end, line.end))
+                {
+                    // From the identifier to past its value (minifiers write keys as
+                    // `a.apiSecret=` or `{apiSecret:`, not `a["apiSecret"]=`).
+                    let w = id.start..(id.end + WINDOW_AFTER).min(line.end);
+                    self.scan_line(bytes, w.start, w.end, kind, names, true, &mut hits);
                     windowed = true;
                 }
                 continue;
@@ -284,7 +303,7 @@ impl Generic {
                     .map_or(bytes.len(), |p| line_end + 1 + p);
             }
             done_until = line_end;
-            self.scan_line(bytes, line_start, line_end, kind, names, &mut hits);
+            self.scan_line(bytes, line_start, line_end, kind, names, false, &mut hits);
         }
         if windowed {
             // Windows on one line may overlap: each secret once, in file order.
@@ -294,6 +313,9 @@ impl Generic {
         hits
     }
 
+    /// `first_only`: a window on a long line, opened at a name: only the first
+    /// match of each shape can be that name's.
+    #[allow(clippy::too_many_arguments)]
     fn scan_line(
         &self,
         bytes: &[u8],
@@ -301,6 +323,7 @@ impl Generic {
         end: usize,
         kind: Kind,
         names: &SensitiveNames,
+        first_only: bool,
         hits: &mut Vec<GenericHit>,
     ) {
         let line = &bytes[start..end];
@@ -320,6 +343,9 @@ impl Generic {
                     .iter()
                     .find_map(|g| caps.name(g).map(|m| (*g, m)));
                 let Some((group, value)) = value else {
+                    if first_only {
+                        break;
+                    }
                     at = whole.end();
                     continue;
                 };
@@ -332,6 +358,9 @@ impl Generic {
                 };
                 let name = String::from_utf8_lossy(&caps["name"]);
                 self.judge(line, start, kind, names, &name, group, value, hits);
+                if first_only {
+                    break;
+                }
             }
         }
     }
@@ -375,21 +404,37 @@ impl Generic {
 /// Lines longer than this (minified bundles, data) are not searched whole.
 const LONG_LINE: usize = 4096;
 
-/// On a long line, the window the regexes search for the keyword at
-/// `start..end`: from a little before the identifier around it (a key in
-/// brackets or quotes starts earlier) to well past it (the value); `None` when
-/// that identifier is not secret-like, which in minified code is nearly always
-/// (`keyCode`, `tokens`, `pk` inside `apkg`).
-fn long_line_window(
-    bytes: &[u8],
-    line: Range<usize>,
-    start: usize,
-    end: usize,
-    names: &SensitiveNames,
-) -> Option<Range<usize>> {
+/// Does an operator and a quote follow `at` (after a closing quote, spaces)?
+/// `apiSecret:"…"`, `token=\`…\``, `"password": "…"`: the only shape a minified
+/// line's secret takes, and much rarer than the names (`token:e`, `token=t.value`).
+fn quoted_value_follows(bytes: &[u8], at: usize, end: usize) -> bool {
+    let rest = &bytes[at..end.min(at + 64)];
+    let mut i = usize::from(matches!(rest.first(), Some(b'"' | b'\'' | b'`')));
+    let spaces = |i: &mut usize| {
+        while rest.get(*i).is_some_and(|b| b.is_ascii_whitespace()) {
+            *i += 1;
+        }
+    };
+    spaces(&mut i);
+    let op = i;
+    while rest.get(i).is_some_and(|b| b"=:!?|&>.".contains(b)) {
+        i += 1;
+    }
+    if i == op {
+        return false;
+    }
+    spaces(&mut i);
+    matches!(rest.get(i), Some(b'"' | b'\'' | b'`'))
+}
+
+/// After a secret-like name on a long line, the bytes searched for its value.
+const WINDOW_AFTER: usize = 256;
+
+/// The identifier around the keyword at `start..end` on a long line (at most
+/// 128 bytes on either side): minified code names mostly other things
+/// (`keyCode`, `tokens`, `pk` inside `apkg`), which need no window.
+fn identifier_around(bytes: &[u8], line: Range<usize>, start: usize, end: usize) -> Range<usize> {
     const IDENT_MAX: usize = 128;
-    const BEFORE: usize = 64;
-    const AFTER: usize = 512;
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-';
     let lo = start.saturating_sub(IDENT_MAX).max(line.start);
     let hi = (end + IDENT_MAX).min(line.end);
@@ -401,10 +446,7 @@ fn long_line_window(
         .iter()
         .position(|&b| !word(b))
         .map_or(hi, |p| end + p);
-    let ident = std::str::from_utf8(&bytes[id_start..id_end]).ok()?;
-    names
-        .is_sensitive(ident)
-        .then(|| id_start.saturating_sub(BEFORE).max(line.start)..(id_end + AFTER).min(line.end))
+    id_start..id_end
 }
 
 #[cfg(test)]
