@@ -280,6 +280,13 @@ fn hostile_files_are_skipped_with_reasons_and_never_block() {
         b"# caf\xe9\nPASSWORD = \"Tr0ub4dor&3xyz\"\n",
     );
     write(d, "big.txt", &vec![b'a'; 6 * 1024 * 1024]);
+    // A 20 MB minified bundle on one line: over the size cap too (a line that long
+    // under the cap is searched in windows: src/secrets/generic.rs).
+    write(
+        d,
+        "bundle.min.js",
+        &b"var a=function(b){return b+1};".repeat(700_000),
+    );
     let status = Command::new("mkfifo")
         .arg(d.join("config.py"))
         .status()
@@ -313,6 +320,7 @@ fn hostile_files_are_skipped_with_reasons_and_never_block() {
     let has = |p: &str, r: &str| skipped.iter().any(|s| s.starts_with(p) && s.contains(r));
     assert!(has("blob.bin", "binary"), "{skipped:?}");
     assert!(has("big.txt", "too large"), "{skipped:?}");
+    assert!(has("bundle.min.js", "too large"), "{skipped:?}");
     assert!(has("config.py", "not a regular file"), "{skipped:?}");
     assert!(has("zero.py", "symbolic link"), "{skipped:?}");
     assert!(has("loop", "symbolic link"), "{skipped:?}");
