@@ -280,13 +280,18 @@ impl Generic {
                 }
                 let id = identifier_around(bytes, line.clone(), start, end);
                 ident_end = id.end;
+                // Cheap checks first: base64 and hex blobs are long "identifiers"
+                // with no operator after them.
+                if id.len() > IDENT_LONGEST
+                    || !value_follows(bytes, id.end, line.end, kind.allows_bare_values())
+                {
+                    continue;
+                }
                 let text = &bytes[id.clone()];
                 let sensitive = *judged.entry(text).or_insert_with(|| {
                     std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t))
                 });
-                if sensitive
-                    && (kind.allows_bare_values() || quoted_value_follows(bytes, id.end, line.end))
-                {
+                if sensitive {
                     // From the identifier to past its value (minifiers write keys as
                     // `a.apiSecret=` or `{apiSecret:`, not `a["apiSecret"]=`).
                     let w = id.start..(id.end + WINDOW_AFTER).min(line.end);
@@ -404,10 +409,11 @@ impl Generic {
 /// Lines longer than this (minified bundles, data) are not searched whole.
 const LONG_LINE: usize = 4096;
 
-/// Does an operator and a quote follow `at` (after a closing quote, spaces)?
-/// `apiSecret:"…"`, `token=\`…\``, `"password": "…"`: the only shape a minified
-/// line's secret takes, and much rarer than the names (`token:e`, `token=t.value`).
-fn quoted_value_follows(bytes: &[u8], at: usize, end: usize) -> bool {
+/// Does an operator and a quoted value (or, where bare values count, any
+/// value) follow `at`, after a closing quote and spaces? `apiSecret:"…"`,
+/// `token=\`…\``, `"password": "…"`: the only shape a minified line's secret
+/// takes, and much rarer than the names (`token:e`, `token=t.value`).
+fn value_follows(bytes: &[u8], at: usize, end: usize, bare: bool) -> bool {
     let rest = &bytes[at..end.min(at + 64)];
     let mut i = usize::from(matches!(rest.first(), Some(b'"' | b'\'' | b'`')));
     let spaces = |i: &mut usize| {
@@ -424,8 +430,11 @@ fn quoted_value_follows(bytes: &[u8], at: usize, end: usize) -> bool {
         return false;
     }
     spaces(&mut i);
-    matches!(rest.get(i), Some(b'"' | b'\'' | b'`'))
+    bare || matches!(rest.get(i), Some(b'"' | b'\'' | b'`'))
 }
+
+/// Longer than this, a run of identifier bytes is data (base64, hex), not a name.
+const IDENT_LONGEST: usize = 64;
 
 /// After a secret-like name on a long line, the bytes searched for its value.
 const WINDOW_AFTER: usize = 256;
@@ -584,8 +593,13 @@ mod tests {
             scan(&text, js),
             [K.to_string(), format!("{K}y"), format!("{K}z")]
         );
-        // Only distractors: nothing.
+        // Only distractors: nothing, in code or in data (an SVG's inline base64 image).
         assert!(scan(&filler.repeat(3), js).is_empty());
+        let blob = format!(
+            "<image href=\"data:image/png;base64,{}\"/>",
+            "Qm9vS2V5c2tQa2V5/Tm9rZXk+c2stcGs=".repeat(200)
+        );
+        assert!(scan(&blob, Kind::Config).is_empty());
         // Many secret-like names close together: overlapping windows, each hit once.
         let dense = format!("{filler}{}", format!("a.api_key=\"{K}\";").repeat(200));
         assert_eq!(scan(&dense, js).len(), 200);
