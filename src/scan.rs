@@ -50,7 +50,8 @@ pub struct ScanReport {
     /// Findings removed by inline `botlint: ignore` comments.
     pub suppressed: usize,
     /// Source files with syntax errors (code rules saw only the parts that
-    /// parsed) or that were not parsed at all (nested too deeply).
+    /// parsed) or that were not parsed at all (nested too deeply, or over
+    /// `max-parse-size`).
     pub parse_errors: Vec<Skipped>,
     /// Source files seen per language (`python`, `javascript`), and how many
     /// of them the code rules parsed (the others the prefilter ruled out).
@@ -884,6 +885,16 @@ fn code_rules(
             reason,
         })
     };
+    if src.bytes.len() as u64 > ctx.config.max_parse_size {
+        return (
+            note(format!(
+                "not parsed for the code rules: {} bytes, over max-parse-size ({} bytes)",
+                src.bytes.len(),
+                ctx.config.max_parse_size
+            )),
+            false,
+        );
+    }
     let too_deep = match lang {
         Lang::JavaScript => js::too_deep(&src.bytes),
         Lang::Rust => rust::too_deep(&src.bytes),

@@ -339,6 +339,42 @@ fn hostile_files_are_skipped_with_reasons_and_never_block() {
 }
 
 #[test]
+fn files_over_max_parse_size_get_secrets_but_not_code_rules() {
+    let home = common::isolated_home();
+    let d = tempfile::tempdir().unwrap();
+    let body = format!(
+        "import requests\nAPI_SECRET = \"{SECRET}\"\nrequests.get('https://api.example.com/v1')\n"
+    );
+    write(d.path(), "small.py", body.as_bytes());
+    // The same code after a long docstring: over the limit set below.
+    let big = format!("\"\"\"{}\"\"\"\n{body}", "x".repeat(400));
+    write(d.path(), "big.py", big.as_bytes());
+    write(d.path(), "botlint.toml", b"max-parse-size = 300\n");
+    let out = common::botlint(d.path(), home.path(), &[".", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+    let rules: Vec<(String, String)> = common::findings(&out.stdout)
+        .into_iter()
+        .map(|(p, _, r)| (p, r))
+        .collect();
+    let has = |p: &str, r: &str| rules.iter().any(|(fp, fr)| fp == p && fr.starts_with(r));
+    assert!(has("small.py", "hardcoded-secret"), "{rules:?}");
+    assert!(has("small.py", "http-timeout-missing"), "{rules:?}");
+    assert!(has("big.py", "hardcoded-secret"), "{rules:?}");
+    assert!(!has("big.py", "http-timeout-missing"), "{rules:?}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let listed = doc["parse_errors"].as_array().unwrap();
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["path"], "big.py");
+    assert!(
+        listed[0]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("over max-parse-size (300 bytes)"),
+        "{listed:?}"
+    );
+}
+
+#[test]
 fn unreadable_file_is_an_error_but_other_findings_stay() {
     let home = common::isolated_home();
     let t = leaky_tree();

@@ -105,11 +105,17 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
 }
 
 /// A 4 MB minified bundle (one line) with a client call every few kilobytes:
-/// parsed, checked, and not slower per byte than a quarter of it.
+/// parsed, checked, and not slower per byte than a quarter of it (with
+/// max-parse-size raised: by default files over 1 MiB are not parsed).
 #[test]
 fn minified_bundle_is_linear() {
     let home = common::isolated_home();
     let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("botlint.toml"),
+        "max-parse-size = 8388608\n",
+    )
+    .unwrap();
     let chunk = "var a=require(\"axios\");function q(e,t){return e&&t?e+t:e||t}\
                  var r={a:1,b:[1,2,3],c:\"x\"},s=function(n){for(var i=0;i<n;i++)r.a+=i;return r};\
                  a.get(\"https://api.binance.com/api/v3/time\",{timeout:5e3}).then(function(o){s(o.data)});";

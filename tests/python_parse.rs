@@ -8,6 +8,9 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
     let home = common::isolated_home();
     let dir = tempfile::tempdir().unwrap();
     let w = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    // indent.py is 2 MB: over the default max-parse-size, which would spare it the
+    // depth guard this test is about.
+    w("botlint.toml", "max-parse-size = 8388608\n".into());
     let n = 10_000;
     w(
         "brackets.py",

@@ -18,10 +18,11 @@
 //!   "warnings": [], "errors": [] }
 //! ```
 //! `parse_errors` lists source files the code rules could not fully parse: a
-//! syntax error (facts came from the parts that parsed) or nesting too deep to
-//! parse at all. `summary.parse_errors` counts them. `summary.seen` counts
-//! source files per language; `summary.parsed` how many of them the code rules
-//! parsed (the rest the prefilter ruled out, or nested too deeply).
+//! syntax error (facts came from the parts that parsed), nesting too deep to
+//! parse at all, or a file over `max-parse-size` (secrets are still scanned).
+//! `summary.parse_errors` counts them. `summary.seen` counts source files per
+//! language; `summary.parsed` how many of them the code rules parsed (the rest
+//! the prefilter ruled out, or too deep or too large).
 
 use crate::finding::{Finding, Severity};
 use crate::scan::ScanReport;

@@ -68,7 +68,7 @@ pub fn write(
             writeln!(out, "skipped: {}: {}", s.path, s.reason)?;
         }
         for s in &report.parse_errors {
-            writeln!(out, "parse error: {}: {}", s.path, s.reason)?;
+            writeln!(out, "not fully parsed: {}: {}", s.path, s.reason)?;
         }
     }
     let count = |s: Severity| report.findings.iter().filter(|f| f.severity == s).count();
@@ -95,7 +95,7 @@ pub fn write(
     }
     if !report.parse_errors.is_empty() && !opts.verbose {
         line.push_str(&format!(
-            "; {} with syntax errors (-v lists them)",
+            "; {} not fully parsed (-v lists them)",
             report.parse_errors.len()
         ));
     }
