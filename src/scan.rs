@@ -131,6 +131,8 @@ pub(crate) struct FileScanner {
     only: Vec<String>,
     engine: SecretEngine,
     prefilters: Prefilters,
+    /// Is any code rule on?
+    code_rules: bool,
 }
 
 /// The code-rule prefilter of each language, and its keyword pass shared with
@@ -138,31 +140,27 @@ pub(crate) struct FileScanner {
 /// repository pays nothing for the Rust and JS ones.
 #[derive(Default)]
 struct Prefilters {
-    python: OnceLock<CodePrefilter>,
-    javascript: OnceLock<CodePrefilter>,
-    rust: OnceLock<CodePrefilter>,
+    /// By [`Prefilters::slot`]: Python, JavaScript, Rust.
+    prefilter: [OnceLock<CodePrefilter>; 3],
     shared: [OnceLock<Option<SharedPass>>; 3],
 }
 
 impl Prefilters {
+    fn slot(lang: Lang) -> usize {
+        match lang {
+            Lang::JavaScript => 1,
+            Lang::Rust => 2,
+            _ => 0,
+        }
+    }
+
     fn get(&self, lang: Lang) -> &CodePrefilter {
-        let key = lang_key(lang);
-        let cell = match lang {
-            Lang::JavaScript => &self.javascript,
-            Lang::Rust => &self.rust,
-            _ => &self.python,
-        };
-        cell.get_or_init(|| CodePrefilter::new(key))
+        self.prefilter[Self::slot(lang)].get_or_init(|| CodePrefilter::new(lang_key(lang)))
     }
 
     /// One pass for the secret engine's keywords and the prefilter's words.
     fn shared(&self, lang: Lang, engine: &SecretEngine) -> Option<&SharedPass> {
-        let i = match lang {
-            Lang::JavaScript => 1,
-            Lang::Rust => 2,
-            _ => 0,
-        };
-        self.shared[i]
+        self.shared[Self::slot(lang)]
             .get_or_init(|| SharedPass::new(engine, self.get(lang)))
             .as_ref()
     }
@@ -205,20 +203,19 @@ impl FileScanner {
             only,
             engine,
             prefilters,
+            code_rules,
         })
     }
 
     fn ctx(&self) -> Ctx<'_> {
-        let mut ctx = Ctx {
+        Ctx {
             config: &self.config,
             engine: &self.engine,
             only: &self.only,
             prefilters: &self.prefilters,
-            code_rules: false,
+            code_rules: self.code_rules,
             parse_all: self.parse_all,
-        };
-        ctx.code_rules = checks::CODE_RULES.iter().any(|r| ctx.severity(r).is_some());
-        ctx
+        }
     }
 
     /// The per-file pass on `bytes` as if read from `rel_path` (which decides the
@@ -274,7 +271,7 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     // scan left free. The walk starts first: the secret engine is built while it
     // fills the queue.
     let queue = Queue::new(QUEUE);
-    let (walked, folds, scanner) = std::thread::scope(|s| {
+    let (walked, folds, scanner, audit_sev) = std::thread::scope(|s| {
         let walker = s.spawn(|| {
             // The scan threads stop when the queue closes (also if the walk panics).
             struct CloseWhenDone<'a>(&'a Queue<Candidate>);
@@ -316,10 +313,9 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
         let walked = walker
             .join()
             .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        Ok((walked, folds, scanner))
+        Ok((walked, folds, scanner, audit_sev))
     })?;
     let ctx = scanner.ctx();
-    let audit_sev = audit::Severities::from_fn(|r| ctx.severity(r));
     let mut report = ScanReport {
         skipped: walked.skipped,
         errors: walked.errors,

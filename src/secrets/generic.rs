@@ -332,7 +332,7 @@ impl Generic {
         hits: &mut Vec<GenericHit>,
     ) {
         let line = &bytes[start..end];
-        // Minified or data lines are searched in windows (see `long_line_window`).
+        // Minified or data lines are searched in windows (see `scan_lines`).
         if line.len() > LONG_LINE {
             return;
         }

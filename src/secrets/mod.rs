@@ -94,6 +94,11 @@ impl SecretEngine {
     /// All secrets in `bytes`, one hit per secret span (the first pattern in
     /// catalogue order wins an overlap; the generic detector comes last).
     pub fn scan(&self, bytes: &[u8], kind: Kind) -> Vec<SecretHit> {
+        self.scan_hits(bytes, kind, self.find_keywords(bytes))
+    }
+
+    /// The engine's own keyword pass over `bytes`.
+    fn find_keywords(&self, bytes: &[u8]) -> KeywordHits {
         let mut hits = self.keyword_hits();
         // (A set that cannot be built was reported by `prepare`.)
         if let Ok(Some(set)) = self.keywords.automaton() {
@@ -102,7 +107,7 @@ impl SecretEngine {
                 ControlFlow::Continue(())
             });
         }
-        self.scan_hits(bytes, kind, hits)
+        hits
     }
 
     /// Build the keyword automaton now rather than on the first file (a scan
@@ -542,15 +547,9 @@ mod tests {
     #[test]
     fn case_matched_keywords_are_matched_in_their_case() {
         let e = engine();
-        let set = e.keywords.automaton().unwrap().unwrap();
         // The patterns (and the generic detector) a text's keyword hits go to.
         let owners = |text: &str| {
-            let bytes = text.as_bytes();
-            let mut hits = e.keyword_hits();
-            set.each_hit::<()>(bytes, |k, start, end| {
-                e.hit(&mut hits, bytes, k, start, end);
-                ControlFlow::Continue(())
-            });
+            let hits = e.find_keywords(text.as_bytes());
             let mut ids: Vec<String> = (hits.windows.iter().enumerate())
                 .filter(|(_, w)| **w != Windows::None)
                 .map(|(p, _)| e.patterns[p].spec.id.clone())
