@@ -30,6 +30,8 @@ import subprocess
 import sys
 import tempfile
 
+from evalscore import HEADER, row
+
 # concern -> (botlint rule, [(semgrep rule id, rule yaml, test file)])
 CASES = {
     "tls (JS)": ("tls-verification-disabled", [
@@ -127,13 +129,6 @@ def semgrep_lines(binary, cfg, path):
     return sorted({r["start"]["line"] for r in d["results"]})
 
 
-def prf(tp, fn, fp):
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     ap = argparse.ArgumentParser()
@@ -187,14 +182,11 @@ def main():
                     notes.append(f"botlint (wrapped) false positive {test}:{x} ({rule})")
         for tool in ("botlint", "semgrep"):
             tp, fn, fp = totals[tool]
-            rows.append((concern, tool, tp, fn, fp) + prf(tp, fn, fp))
+            rows.append(row(concern, tool, tp, fn, fp))
         if any(wrapped):
             tp, fn, fp = wrapped
-            rows.append((concern, "botlint, wrapped in fn", tp, fn, fp) + prf(tp, fn, fp))
-    print("| concern | tool | TP | FN | FP | precision | recall | F1 |")
-    print("|---|---|---|---|---|---|---|---|")
-    for c, t, tp, fn, fp, p, r, f in rows:
-        print(f"| {c} | {t} | {tp} | {fn} | {fp} | {p:.2f} | {r:.2f} | {f:.2f} |")
+            rows.append(row(concern, "botlint, wrapped in fn", tp, fn, fp))
+    print("\n".join(HEADER + rows))
     print()
     for n in notes:
         print("-", n)

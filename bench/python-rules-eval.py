@@ -28,6 +28,8 @@ import sys
 import tempfile
 import tomllib
 
+from evalscore import HEADER, row
+
 CONCERNS = {
     "tls": "tls-verification-disabled",
     "timeout": "http-timeout-missing",
@@ -185,13 +187,6 @@ def score(files, findings, verdict):
     return totals, notes
 
 
-def prf(tp, fn, fp):
-    p = tp / (tp + fp) if tp + fp else 0.0
-    r = tp / (tp + fn) if tp + fn else 0.0
-    f = 2 * p * r / (p + r) if p + r else 0.0
-    return p, r, f
-
-
 def table(files, per_tool, verdict, concerns):
     rows = []
     notes = {}
@@ -201,14 +196,11 @@ def table(files, per_tool, verdict, concerns):
             if c not in HAS_RULE[t]:
                 continue
             tp, fn, fp = scored[t][0].get(c, [0, 0, 0])
-            p, r, f1 = prf(tp, fn, fp)
-            rows.append(f"| {c} | {t} | {tp} | {fn} | {fp} | {p:.2f} | {r:.2f} | {f1:.2f} |")
+            rows.append(row(c, t, tp, fn, fp))
         for t in TOOLS:
             if c in HAS_RULE[t]:
                 notes.setdefault(t, []).extend(n for n in scored[t][1] if n[1] == c)
-    head = ["| concern | tool | TP | FN | FP | precision | recall | F1 |",
-            "|---|---|---|---|---|---|---|---|"]
-    return head + rows, notes
+    return HEADER + rows, notes
 
 
 def version(cmd):
