@@ -7,11 +7,14 @@
 #   TREES_DIR=/work/bench-data/trees  RESULTS_DIR=/work/bench-data/results
 #   WARMUP=1 RUNS=5                   hyperfine settings for fast tools
 #   SLOW_WARMUP=0 SLOW_RUNS=3         ... for the tools in $SLOW_TOOLS
-#   SLOW_TOOLS="detect-secrets semgrep bandit"
+#   SLOW_TOOLS="detect-secrets semgrep semgrep-cov bandit"
 #   TOOLS="botlint botlint-secrets ..."   subset/order of tools to run
 #   RSS_TOOLS="botlint ... " | all    tools whose peak RSS is measured once per tree
 #   DRY_RUN=1                         only print the commands
 #   Tool paths: BOTLINT NOSEYPARKER GITLEAKS RIPSECRETS DETECT_SECRETS BANDIT RUFF SEMGREP RG
+#   SEMGREP_RULES_MIRROR=/work/.mirror/semgrep+semgrep-rules/repo
+#                                     a checkout or bare clone of semgrep/semgrep-rules;
+#                                     semgrep-cov runs the files bench/semgrep-cov.txt lists
 #   SANDBOX="unshare -n setpriv --reuid=65534 --regid=65534 --clear-groups"
 #   SANDBOX_TOOLS="gitleaks"          prefix those tools' commands with $SANDBOX
 #                                     (no network, unprivileged; needs root)
@@ -29,8 +32,8 @@ WARMUP=${WARMUP:-1}
 RUNS=${RUNS:-5}
 SLOW_WARMUP=${SLOW_WARMUP:-0}
 SLOW_RUNS=${SLOW_RUNS:-3}
-SLOW_TOOLS=${SLOW_TOOLS:-"detect-secrets semgrep bandit"}
-TOOLS=${TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets detect-secrets bandit ruff-S ruff-S3 semgrep rg-floor"}
+SLOW_TOOLS=${SLOW_TOOLS:-"detect-secrets semgrep semgrep-cov bandit"}
+TOOLS=${TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets detect-secrets bandit ruff-S ruff-S3 semgrep semgrep-cov rg-floor"}
 RSS_TOOLS=${RSS_TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets ruff-S rg-floor"}
 SANDBOX=${SANDBOX:-}
 SANDBOX_TOOLS=${SANDBOX_TOOLS:-}
@@ -42,6 +45,25 @@ mkdir -p "$SCRATCH" && chmod 1777 "$SCRATCH"
 trap 'rm -rf "$SCRATCH"' EXIT
 NP_DS=${NP_DS:-$SCRATCH/np-ds}                   # noseyparker datastore, wiped before every run
 SEMGREP_RULES=${SEMGREP_RULES:-$HERE/semgrep-rules.yml}
+SEMGREP_RULES_MIRROR=${SEMGREP_RULES_MIRROR:-/work/.mirror/semgrep+semgrep-rules/repo}
+# semgrep-cov's rules: the files bench/semgrep-cov.txt lists, copied out of the
+# mirror with their paths (semgrep names a rule after its path; two files in one
+# directory with the same rule id would shadow each other). Empty when the
+# mirror or a file is missing: the version probe then skips the tool.
+SEMGREP_COV=$SCRATCH/semgrep-cov
+semgrep_cov_rules() {
+  local f out
+  [ -e "$SEMGREP_RULES_MIRROR" ] || return 1
+  while read -r f; do
+    case "$f" in ''|'#'*) continue ;; esac
+    out="$SEMGREP_COV/$f"
+    mkdir -p "$(dirname "$out")"
+    if [ -e "$SEMGREP_RULES_MIRROR/$f" ]; then cp "$SEMGREP_RULES_MIRROR/$f" "$out"
+    else git --git-dir="$SEMGREP_RULES_MIRROR" show "HEAD:$f" > "$out" 2>/dev/null || return 1
+    fi
+  done < "$HERE/semgrep-cov.txt"
+}
+semgrep_cov_rules || { echo "note: no semgrep-rules mirror at $SEMGREP_RULES_MIRROR (or a file of bench/semgrep-cov.txt is missing): semgrep-cov skipped" >&2; rm -rf "$SEMGREP_COV"; }
 
 # Where to look for tools not on PATH (the layout used by bench/README.md).
 TOOLS_BIN=${TOOLS_BIN:-/work/bench-data/tools/bin}
@@ -91,6 +113,9 @@ CMD[ruff-S]="$RUFF check --isolated --select S --no-cache --exit-zero --quiet {T
 # Issue 3's yardstick: the three bandit rules for botlint's Python concerns (timeouts, TLS).
 CMD[ruff-S3]="$RUFF check --isolated --select S113,S501,S323 --no-cache --exit-zero --quiet {T}"
 CMD[semgrep]="$SEMGREP scan --config $SEMGREP_RULES --metrics=off --disable-version-check --quiet --jobs $(nproc) {T}"
+# The like-for-like peer of botlint's all rules: semgrep-rules' files for the same
+# concerns (75 rules, bench/semgrep-cov.txt).
+CMD[semgrep-cov]="$SEMGREP scan --config $SEMGREP_COV --metrics=off --disable-version-check --quiet --jobs $(nproc) {T}"
 CMD[rg-floor]="$RG -c zzzz {T} || [ \$? -eq 1 ]"
 
 # Version probes; a tool whose probe fails is skipped.
@@ -104,6 +129,7 @@ VERSION[bandit]="$BANDIT --version"
 VERSION[ruff-S]="$RUFF --version"
 VERSION[ruff-S3]="$RUFF --version"
 VERSION[semgrep]="$SEMGREP --version --disable-version-check"
+VERSION[semgrep-cov]="test -d $SEMGREP_COV && $SEMGREP --version --disable-version-check"
 VERSION[rg-floor]="$RG --version"
 
 # A tool that unlinks /dev/null breaks every process on the machine: check
