@@ -19,7 +19,6 @@ use super::entropy::shannon;
 use super::placeholder::{is_env_lookup, is_placeholder};
 use crate::classify::Kind;
 use crate::rules::{names::split_words, SensitiveNames};
-use aho_corasick::{AhoCorasick, AhoCorasickBuilder, AhoCorasickKind, MatchKind};
 use regex::bytes::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -106,8 +105,10 @@ fn could_match(shape: usize, line: &[u8], quoted: bool, kind: Kind) -> bool {
     }
 }
 
+/// The detector's regexes, compiled on the first line that needs them. Its
+/// line keywords come from the secret engine's keyword pass.
+#[derive(Default)]
 pub struct Generic {
-    line_filter: AhoCorasick,
     shapes: OnceLock<Vec<Regex>>,
 }
 
@@ -115,20 +116,6 @@ pub struct Generic {
 pub struct GenericHit {
     pub start: usize,
     pub end: usize,
-}
-
-impl Default for Generic {
-    fn default() -> Self {
-        Generic {
-            line_filter: AhoCorasickBuilder::new()
-                .ascii_case_insensitive(true)
-                .match_kind(MatchKind::LeftmostFirst)
-                .kind(Some(AhoCorasickKind::DFA))
-                .build(LINE_KEYWORDS)
-                .expect("static keywords"),
-            shapes: OnceLock::new(),
-        }
-    }
 }
 
 fn is_password_name(words: &[String]) -> bool {
@@ -234,13 +221,7 @@ impl Generic {
     }
 
     /// Find `name = "value"` bindings whose name is secret-like and whose value
-    /// looks like a credential.
-    pub fn scan(&self, bytes: &[u8], kind: Kind, names: &SensitiveNames) -> Vec<GenericHit> {
-        let keywords = self.line_filter.find_iter(bytes);
-        self.scan_lines(bytes, kind, names, keywords.map(|m| (m.start(), m.end())))
-    }
-
-    /// [`Self::scan`], on the lines of `keywords`: the spans of
+    /// looks like a credential, on the lines of `keywords`: the spans of
     /// [`LINE_KEYWORDS`] in `bytes`, line by line in file order (the secret
     /// engine's keyword pass finds them).
     pub fn scan_lines(
@@ -465,7 +446,13 @@ mod tests {
     fn scan(text: &str, kind: Kind) -> Vec<String> {
         let g = Generic::default();
         let names = crate::rules::sensitive_names();
-        g.scan(text.as_bytes(), kind, names)
+        let lines = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
+            .build(LINE_KEYWORDS)
+            .unwrap();
+        let keywords = lines.find_iter(text).map(|m| (m.start(), m.end()));
+        g.scan_lines(text.as_bytes(), kind, names, keywords)
             .iter()
             .map(|h| text[h.start..h.end].to_string())
             .collect()

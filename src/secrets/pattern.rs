@@ -4,7 +4,7 @@
 use super::validate::Validator;
 use crate::rules::SeverityName;
 use anyhow::{Context, Result};
-use regex::bytes::{Regex, RegexBuilder};
+use regex::bytes::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use regex_automata::{meta, util::syntax, Input, PatternID};
 use serde::Deserialize;
 use std::ops::Range;
@@ -194,6 +194,15 @@ pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
     // Secrets are ASCII: Unicode-aware classes (`\w`, `\d`, `\s`) would only make
     // the automata larger and slower to build.
     RegexBuilder::new(re)
+        .unicode(false)
+        .size_limit(32 << 20)
+        .dfa_size_limit(LAZY_DFA_CACHE)
+        .build()
+}
+
+/// Regexes built as [`build`] builds one, as a set: does any of them match?
+pub(crate) fn build_set(res: &[String]) -> Result<RegexSet, regex::Error> {
+    RegexSetBuilder::new(res)
         .unicode(false)
         .size_limit(32 << 20)
         .dfa_size_limit(LAZY_DFA_CACHE)
