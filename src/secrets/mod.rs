@@ -557,7 +557,7 @@ mod tests {
     }
 
     /// Keywords of `keywords-match-case` patterns count only in their case:
-    /// `NT` is a hit for discord-bot-token-bare, `nt` (in `print`) is not.
+    /// `NTk` is a hit for discord-bot-token-bare, `ntk` (in `printk`) is not.
     #[test]
     fn case_matched_keywords_are_matched_in_their_case() {
         let e = engine();
@@ -574,9 +574,9 @@ mod tests {
             ids
         };
         let cased = ["discord-bot-token-bare", "twilio-api-key"].map(String::from);
-        assert_eq!(owners("NT"), ["discord-bot-token-bare"]);
+        assert_eq!(owners("NTk"), ["discord-bot-token-bare"]);
         assert!(owners("SK").contains(&cased[1]));
-        for text in ["print(content)", "nT", "ask", "Sk"] {
+        for text in ["printk(content)", "nTk", "NT", "NTb", "ask", "Sk"] {
             let ids = owners(text);
             assert!(!cased.iter().any(|c| ids.contains(c)), "{text}: {ids:?}");
         }
