@@ -48,8 +48,9 @@ SEMGREP_RULES=${SEMGREP_RULES:-$HERE/semgrep-rules.yml}
 SEMGREP_RULES_MIRROR=${SEMGREP_RULES_MIRROR:-/work/.mirror/semgrep+semgrep-rules/repo}
 # semgrep-cov's rules: the files bench/semgrep-cov.txt lists, copied out of the
 # mirror with their paths (semgrep names a rule after its path; two files in one
-# directory with the same rule id would shadow each other). Empty when the
-# mirror or a file is missing: the version probe then skips the tool.
+# directory with the same rule id would shadow each other). Copied only when
+# semgrep-cov is among $TOOLS; missing when the mirror or a file is: the version
+# probe then skips the tool.
 SEMGREP_COV=$SCRATCH/semgrep-cov
 semgrep_cov_rules() {
   local f out
@@ -63,7 +64,6 @@ semgrep_cov_rules() {
     fi
   done < "$HERE/semgrep-cov.txt"
 }
-semgrep_cov_rules || { echo "note: no semgrep-rules mirror at $SEMGREP_RULES_MIRROR (or a file of bench/semgrep-cov.txt is missing): semgrep-cov skipped" >&2; rm -rf "$SEMGREP_COV"; }
 
 # Where to look for tools not on PATH (the layout used by bench/README.md).
 TOOLS_BIN=${TOOLS_BIN:-/work/bench-data/tools/bin}
@@ -164,6 +164,10 @@ done
 [ "${#trees[@]}" -gt 0 ] || { echo "no trees to benchmark" >&2; exit 0; }
 
 # Tools
+if in_list semgrep-cov "$TOOLS" && ! semgrep_cov_rules; then
+  echo "note: no semgrep-rules mirror at $SEMGREP_RULES_MIRROR (or a file of bench/semgrep-cov.txt is missing): semgrep-cov skipped" >&2
+  rm -rf "$SEMGREP_COV"
+fi
 mkdir -p "$RESULTS_DIR"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 versions_file="$RESULTS_DIR/versions-$stamp.txt"

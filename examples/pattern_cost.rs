@@ -113,16 +113,9 @@ fn main() {
     let keyword_scan = t.elapsed();
     let generic = botlint::secrets::generic::Generic::default();
     let names = botlint::rules::sensitive_names();
-    // The engine finds the line keywords in its own pass; here, a pass of their own.
-    let lines = aho_corasick::AhoCorasick::builder()
-        .ascii_case_insensitive(true)
-        .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-        .build(botlint::secrets::generic::LINE_KEYWORDS)
-        .unwrap();
     let t = Instant::now();
     for (p, b) in &files {
-        let keywords = lines.find_iter(b).map(|m| (m.start(), m.end()));
-        let _ = generic.scan_lines(b, classify(p, b), names, keywords);
+        let _ = generic.scan(b, classify(p, b), names);
     }
     let generic_scan = t.elapsed();
 

@@ -19,6 +19,7 @@ use super::entropy::shannon;
 use super::placeholder::{is_env_lookup, is_placeholder};
 use crate::classify::Kind;
 use crate::rules::{names::split_words, SensitiveNames};
+use aho_corasick::{AhoCorasick, MatchKind};
 use regex::bytes::Regex;
 use std::collections::HashMap;
 use std::ops::Range;
@@ -105,8 +106,7 @@ fn could_match(shape: usize, line: &[u8], quoted: bool, kind: Kind) -> bool {
     }
 }
 
-/// The detector's regexes, compiled on the first line that needs them. Its
-/// line keywords come from the secret engine's keyword pass.
+/// The detector's regexes, compiled on the first line that needs them.
 #[derive(Default)]
 pub struct Generic {
     shapes: OnceLock<Vec<Regex>>,
@@ -221,7 +221,22 @@ impl Generic {
     }
 
     /// Find `name = "value"` bindings whose name is secret-like and whose value
-    /// looks like a credential, on the lines of `keywords`: the spans of
+    /// looks like a credential, with a keyword pass of its own (the scan gets
+    /// the line keywords from the secret engine's pass: [`Self::scan_lines`]).
+    pub fn scan(&self, bytes: &[u8], kind: Kind, names: &SensitiveNames) -> Vec<GenericHit> {
+        static LINE_FILTER: OnceLock<AhoCorasick> = OnceLock::new();
+        let filter = LINE_FILTER.get_or_init(|| {
+            AhoCorasick::builder()
+                .ascii_case_insensitive(true)
+                .match_kind(MatchKind::LeftmostFirst)
+                .build(LINE_KEYWORDS)
+                .expect("static keywords")
+        });
+        let keywords = filter.find_iter(bytes).map(|m| (m.start(), m.end()));
+        self.scan_lines(bytes, kind, names, keywords)
+    }
+
+    /// [`Self::scan`], on the lines of `keywords`: the spans of
     /// [`LINE_KEYWORDS`] in `bytes`, line by line in file order (the secret
     /// engine's keyword pass finds them).
     pub fn scan_lines(
@@ -446,13 +461,7 @@ mod tests {
     fn scan(text: &str, kind: Kind) -> Vec<String> {
         let g = Generic::default();
         let names = crate::rules::sensitive_names();
-        let lines = aho_corasick::AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .match_kind(aho_corasick::MatchKind::LeftmostFirst)
-            .build(LINE_KEYWORDS)
-            .unwrap();
-        let keywords = lines.find_iter(text).map(|m| (m.start(), m.end()));
-        g.scan_lines(text.as_bytes(), kind, names, keywords)
+        g.scan(text.as_bytes(), kind, names)
             .iter()
             .map(|h| text[h.start..h.end].to_string())
             .collect()
