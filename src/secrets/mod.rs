@@ -674,6 +674,7 @@ mod tests {
             keywords: vec![keyword.into()],
             keywords_match_case: false,
             regex: regex.into(),
+            gate: None,
             min_entropy: None,
             validate: None,
             severity: None,
