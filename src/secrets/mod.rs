@@ -365,7 +365,7 @@ impl Keywords {
     }
 
     /// The automaton of every keyword.
-    fn automaton(&self) -> Result<Option<&KeywordSet>, aho_corasick::BuildError> {
+    fn automaton(&self) -> Result<Option<&KeywordSet>, crate::keywords::SetTooLarge> {
         if let Some(a) = self.automaton.get() {
             return Ok(a.as_ref());
         }
