@@ -24,9 +24,10 @@ const STREAMS: usize = 4;
 /// Inputs shorter than this are read as one stream.
 const INTERLEAVE_MIN: usize = 4096;
 
-/// The most transitions (states times byte classes) a set may have: 64 Mi,
-/// 256 MiB of table, far beyond any keyword list of ours.
-const MAX_TRANSITIONS: usize = 1 << 26;
+/// The most transitions (states times byte classes) a set may have: 16 Mi,
+/// a table of 64 MiB (at most four times that with its padding), far beyond
+/// any keyword list of ours (a few hundred thousand).
+const MAX_TRANSITIONS: usize = 1 << 24;
 
 /// A keyword set too large to build.
 #[derive(Debug)]
@@ -48,9 +49,11 @@ impl std::error::Error for SetTooLarge {}
 
 /// A DFA for a set of keywords, laid out for the scan loops.
 ///
-/// A state is its row's offset in `trans` (its number times `stride`, the
-/// number of byte classes), so a step is `trans[state + class]`. Match states
-/// are numbered first: a state below `matches_below` is one. `trans`'s length
+/// A state is the offset of its row in `trans` (a row has `stride` entries,
+/// one per byte class), so a step is `trans[state + class]`. The match states'
+/// rows come after the others', from the power of two `matches_from` on: a
+/// state at or past it is one, and so is one of several states when their
+/// bits or-ed together are (one test for the four streams). `trans`'s length
 /// is a power of two and an index is masked by `len - 1`: every entry is a
 /// valid offset, so the mask changes no index, but it lets the compiler drop
 /// the bounds check.
@@ -61,9 +64,10 @@ pub struct KeywordSet {
     classes: [u8; 256],
     trans: Box<[u32]>,
     start: u32,
-    matches_below: u32,
+    matches_from: u32,
     stride: u32,
-    /// For each match state (by number), its hits as a range of `outputs`.
+    /// For each match state (in the order of their rows), its hits as a
+    /// range of `outputs`.
     output_ranges: Box<[(u32, u32)]>,
     /// (keyword index, keyword length).
     outputs: Box<[(u32, u32)]>,
@@ -169,35 +173,44 @@ impl KeywordSet {
         // A keyword's hits name the keyword and its length.
         let len_of =
             |k: u32| u32::try_from(keywords[k as usize].as_ref().len()).unwrap_or(u32::MAX);
-        // Renumber: match states first; offsets are numbers times the stride.
-        let mut number = vec![0u32; states];
-        let mut order: Vec<usize> = (0..states).filter(|&s| !hits[s].is_empty()).collect();
-        let matches = order.len();
-        order.extend((0..states).filter(|&s| hits[s].is_empty()));
-        for (n, &s) in order.iter().enumerate() {
-            number[s] = u32::try_from(n).expect("states fit in u32");
+        // Offsets: the other states from 0, the match states from the power of
+        // two above them, `matches_from`.
+        let plain = hits.iter().filter(|h| h.is_empty()).count();
+        let matches_from = (plain * stride).next_power_of_two();
+        let mut offset = vec![0u32; states];
+        let mut match_states = Vec::with_capacity(states - plain);
+        let mut next_plain = 0;
+        for (s, h) in hits.iter().enumerate() {
+            let at = if h.is_empty() {
+                next_plain += stride;
+                next_plain - stride
+            } else {
+                match_states.push(s);
+                matches_from + (match_states.len() - 1) * stride
+            };
+            offset[s] = u32::try_from(at).expect("offsets fit in u32");
         }
-        let offset = |s: u32| number[s as usize] * u32::try_from(stride).expect("stride fits");
-        let mut trans = vec![0u32; (states * stride).next_power_of_two()].into_boxed_slice();
+        let end = matches_from + match_states.len() * stride;
+        let mut trans = vec![0u32; end.next_power_of_two()].into_boxed_slice();
         for (s, row) in trie.chunks(stride).enumerate() {
-            let base = number[s] as usize * stride;
+            let base = offset[s] as usize;
             for (c, &to) in row.iter().enumerate() {
-                trans[base + c] = offset(to);
+                trans[base + c] = offset[to as usize];
             }
         }
         let mut outputs = Vec::new();
-        let mut output_ranges = Vec::with_capacity(matches);
-        for &s in &order[..matches] {
+        let mut output_ranges = Vec::with_capacity(match_states.len());
+        for &s in &match_states {
             let from = u32::try_from(outputs.len()).expect("hits fit in u32");
             outputs.extend(hits[s].iter().map(|&k| (k, len_of(k))));
             output_ranges.push((from, u32::try_from(outputs.len()).expect("hits fit in u32")));
         }
-        let start = offset(0);
+        let start = offset[0];
         let mut set = KeywordSet {
             classes,
             trans,
             start,
-            matches_below: u32::try_from(matches * stride).expect("offsets fit in u32"),
+            matches_from: u32::try_from(matches_from).expect("offsets fit in u32"),
             stride: u32::try_from(stride).expect("stride fits in u32"),
             output_ranges: output_ranges.into_boxed_slice(),
             outputs: outputs.into_boxed_slice(),
@@ -219,7 +232,7 @@ impl KeywordSet {
 
     #[inline(always)]
     fn is_match_state(&self, sid: u32) -> bool {
-        sid < self.matches_below
+        sid >= self.matches_from
     }
 
     /// The next position at or after `at` where a hit may begin (`bytes.len()`
@@ -239,7 +252,7 @@ impl KeywordSet {
     /// The hits that end at `end` in state `sid` (a match state): keyword
     /// index, start, end.
     fn hits_at(&self, sid: u32, end: usize) -> impl Iterator<Item = (usize, usize, usize)> + '_ {
-        let (from, to) = self.output_ranges[(sid / self.stride) as usize];
+        let (from, to) = self.output_ranges[((sid - self.matches_from) / self.stride) as usize];
         self.outputs[from as usize..to as usize]
             .iter()
             .map(move |&(k, len)| (k as usize, end - len as usize, end))
@@ -377,7 +390,9 @@ impl KeywordSet {
             sid[1] = t.next(sid[1], p1[i]);
             sid[2] = t.next(sid[2], p2[i]);
             sid[3] = t.next(sid[3], p3[i]);
-            if t.is_match_state(sid[0].min(sid[1]).min(sid[2]).min(sid[3])) {
+            // `matches_from` is a power of two: the four states' bits or-ed
+            // reach it exactly when one of them does.
+            if t.is_match_state(sid[0] | sid[1] | sid[2] | sid[3]) {
                 for j in 0..STREAMS {
                     if t.is_match_state(sid[j]) {
                         report(j, sid[j], from[j] + i + 1, &mut later);
