@@ -337,6 +337,46 @@ impl KeywordSet {
         (bytes.len(), sid)
     }
 
+    /// Step the four streams from `at` until one of them is in a match state:
+    /// the position after the bytes that took them there and their states (or
+    /// the end and the states there). Out of line and with nothing else to
+    /// carry, the loop keeps its fifteen values in registers; inside the
+    /// caller, beside the hit buffers, it spilled and reloaded half of them on
+    /// every step.
+    #[inline(never)]
+    fn to_match4(
+        &self,
+        parts: [&[u8]; STREAMS],
+        at: usize,
+        mut sid: [u32; STREAMS],
+    ) -> (usize, [u32; STREAMS]) {
+        let [p0, p1, p2, p3] = parts;
+        let n = p0.len();
+        let (p1, p2, p3) = (&p1[..n], &p2[..n], &p3[..n]);
+        let (trans, classes) = (&*self.trans, &self.classes);
+        let mask = trans.len() - 1;
+        let from = self.matches_from as usize;
+        let step =
+            |s: usize, b: u8| trans[(s + usize::from(classes[usize::from(b)])) & mask] as usize;
+        let [mut s0, mut s1, mut s2, mut s3] = sid.map(|s| s as usize);
+        let mut i = at;
+        while i < n {
+            s0 = step(s0, p0[i]);
+            s1 = step(s1, p1[i]);
+            s2 = step(s2, p2[i]);
+            s3 = step(s3, p3[i]);
+            i += 1;
+            // `matches_from` is a power of two: the four states' bits or-ed
+            // reach it exactly when one of them does.
+            if s0 | s1 | s2 | s3 >= from {
+                break;
+            }
+        }
+        // (Offsets fit in u32: the table was built so.)
+        sid = [s0, s1, s2, s3].map(|s| s as u32);
+        (i, sid)
+    }
+
     /// [`Self::each_hit`] on a long input, read as [`STREAMS`] interleaved
     /// streams: same hits, same order, same stop.
     ///
@@ -383,23 +423,19 @@ impl KeywordSet {
             .map(|j| cut[j + 1] - from[j])
             .min()
             .unwrap_or(0);
-        let [p0, p1, p2, p3]: [&[u8]; STREAMS] =
-            std::array::from_fn(|j| &bytes[from[j]..from[j] + steps]);
-        for i in 0..steps {
-            sid[0] = t.next(sid[0], p0[i]);
-            sid[1] = t.next(sid[1], p1[i]);
-            sid[2] = t.next(sid[2], p2[i]);
-            sid[3] = t.next(sid[3], p3[i]);
-            // `matches_from` is a power of two: the four states' bits or-ed
-            // reach it exactly when one of them does.
-            if t.is_match_state(sid[0] | sid[1] | sid[2] | sid[3]) {
-                for j in 0..STREAMS {
-                    if t.is_match_state(sid[j]) {
-                        report(j, sid[j], from[j] + i + 1, &mut later);
-                        if j == 0 {
-                            if let ControlFlow::Break(b) = hand_on(&mut later[0]) {
-                                return Some(b);
-                            }
+        let parts: [&[u8]; STREAMS] = std::array::from_fn(|j| &bytes[from[j]..from[j] + steps]);
+        let mut i = 0;
+        while i < steps {
+            (i, sid) = self.to_match4(parts, i, sid);
+            if i == steps && !t.is_match_state(sid[0] | sid[1] | sid[2] | sid[3]) {
+                break;
+            }
+            for j in 0..STREAMS {
+                if t.is_match_state(sid[j]) {
+                    report(j, sid[j], from[j] + i, &mut later);
+                    if j == 0 {
+                        if let ControlFlow::Break(b) = hand_on(&mut later[0]) {
+                            return Some(b);
                         }
                     }
                 }
