@@ -54,9 +54,7 @@ impl std::error::Error for SetTooLarge {}
 /// rows come after the others', from the power of two `matches_from` on: a
 /// state at or past it is one, and so is one of several states when their
 /// bits or-ed together are (one test for the four streams). `trans`'s length
-/// is a power of two and an index is masked by `len - 1`: every entry is a
-/// valid offset, so the mask changes no index, but it lets the compiler drop
-/// the bounds check.
+/// is a power of two, for the masked index of [`step`].
 pub struct KeywordSet {
     /// Each byte's class: bytes in no keyword share class 0 (when there are
     /// any), each keyword byte has its own (one for both cases of a letter
@@ -80,6 +78,15 @@ pub struct KeywordSet {
 
 /// No transition yet, while the trie is built.
 const NONE: u32 = u32::MAX;
+
+/// One step of a [`KeywordSet`]'s table: from the state at offset `sid` on
+/// byte `b`. `trans`'s length is a power of two and every entry a valid
+/// offset, so the mask changes no index but lets the compiler drop the
+/// bounds check.
+#[inline(always)]
+fn step(trans: &[u32], classes: &[u8; 256], sid: usize, b: u8) -> usize {
+    trans[(sid + usize::from(classes[usize::from(b)])) & (trans.len() - 1)] as usize
+}
 
 impl KeywordSet {
     /// The set of `keywords`, matched in any ASCII case when `any_case`.
@@ -226,8 +233,8 @@ impl KeywordSet {
 
     #[inline(always)]
     fn next(&self, sid: u32, b: u8) -> u32 {
-        let mask = self.trans.len() - 1;
-        self.trans[(sid as usize + usize::from(self.classes[usize::from(b)])) & mask]
+        // (Offsets fit in u32: the table was built so.)
+        step(&self.trans, &self.classes, sid as usize, b) as u32
     }
 
     #[inline(always)]
@@ -280,8 +287,7 @@ impl KeywordSet {
         bytes: &[u8],
         mut f: impl FnMut(usize, usize, usize) -> ControlFlow<B>,
     ) -> Option<B> {
-        let t = self;
-        let mut sid = t.start;
+        let mut sid = self.start;
         let mut hit = |sid: u32, end: usize| {
             for (k, s, e) in self.hits_at(sid, end) {
                 f(k, s, e)?;
@@ -293,7 +299,7 @@ impl KeywordSet {
                 let mut i = 0;
                 while i < bytes.len() {
                     (i, sid) = self.to_match(bytes, i, sid);
-                    if t.is_match_state(sid) {
+                    if self.is_match_state(sid) {
                         if let ControlFlow::Break(x) = hit(sid, i) {
                             return Some(x);
                         }
@@ -303,15 +309,15 @@ impl KeywordSet {
             Some(starts) => {
                 let mut i = 0;
                 while i < bytes.len() {
-                    if sid == t.start {
+                    if sid == self.start {
                         i = Self::skip(starts, bytes, i);
                         if i == bytes.len() {
                             break;
                         }
                     }
-                    sid = t.next(sid, bytes[i]);
+                    sid = self.next(sid, bytes[i]);
                     i += 1;
-                    if t.is_match_state(sid) {
+                    if self.is_match_state(sid) {
                         if let ControlFlow::Break(x) = hit(sid, i) {
                             return Some(x);
                         }
@@ -327,10 +333,9 @@ impl KeywordSet {
     /// there). Kept small and out of line so the loop stays in registers.
     #[inline(never)]
     fn to_match(&self, bytes: &[u8], at: usize, mut sid: u32) -> (usize, u32) {
-        let t = self;
         for (j, &b) in bytes[at..].iter().enumerate() {
-            sid = t.next(sid, b);
-            if t.is_match_state(sid) {
+            sid = self.next(sid, b);
+            if self.is_match_state(sid) {
                 return (at + j + 1, sid);
             }
         }
@@ -354,17 +359,14 @@ impl KeywordSet {
         let n = p0.len();
         let (p1, p2, p3) = (&p1[..n], &p2[..n], &p3[..n]);
         let (trans, classes) = (&*self.trans, &self.classes);
-        let mask = trans.len() - 1;
         let from = self.matches_from as usize;
-        let step =
-            |s: usize, b: u8| trans[(s + usize::from(classes[usize::from(b)])) & mask] as usize;
         let [mut s0, mut s1, mut s2, mut s3] = sid.map(|s| s as usize);
         let mut i = at;
         while i < n {
-            s0 = step(s0, p0[i]);
-            s1 = step(s1, p1[i]);
-            s2 = step(s2, p2[i]);
-            s3 = step(s3, p3[i]);
+            s0 = step(trans, classes, s0, p0[i]);
+            s1 = step(trans, classes, s1, p1[i]);
+            s2 = step(trans, classes, s2, p2[i]);
+            s3 = step(trans, classes, s3, p3[i]);
             i += 1;
             // `matches_from` is a power of two: the four states' bits or-ed
             // reach it exactly when one of them does.
@@ -394,7 +396,6 @@ impl KeywordSet {
         mut f: impl FnMut(usize, usize, usize) -> ControlFlow<B>,
     ) -> Option<B> {
         let n = bytes.len();
-        let t = self;
         let part = n.div_ceil(STREAMS);
         // Part j reports hits ending in (cut[j], cut[j + 1]] and reads from from[j].
         let cut: [usize; STREAMS + 1] = std::array::from_fn(|j| (j * part).min(n));
@@ -403,7 +404,7 @@ impl KeywordSet {
             _ => cut[j].saturating_sub(self.max_len - 1),
         });
         let mut pos = from;
-        let mut sid = [t.start; STREAMS];
+        let mut sid = [self.start; STREAMS];
         let mut later: [Vec<(usize, usize, usize)>; STREAMS] = Default::default();
         // Hits go to their part's buffer; the first part's are handed on at once.
         let report = |j: usize, sid: u32, end: usize, later: &mut [Vec<_>; STREAMS]| {
@@ -427,11 +428,11 @@ impl KeywordSet {
         let mut i = 0;
         while i < steps {
             (i, sid) = self.to_match4(parts, i, sid);
-            if i == steps && !t.is_match_state(sid[0] | sid[1] | sid[2] | sid[3]) {
+            if i == steps && !self.is_match_state(sid[0] | sid[1] | sid[2] | sid[3]) {
                 break;
             }
             for j in 0..STREAMS {
-                if t.is_match_state(sid[j]) {
+                if self.is_match_state(sid[j]) {
                     report(j, sid[j], from[j] + i, &mut later);
                     if j == 0 {
                         if let ControlFlow::Break(b) = hand_on(&mut later[0]) {
@@ -447,9 +448,9 @@ impl KeywordSet {
         // Each part's rest, one at a time, then its hits.
         for j in 0..STREAMS {
             while pos[j] < cut[j + 1] {
-                sid[j] = t.next(sid[j], bytes[pos[j]]);
+                sid[j] = self.next(sid[j], bytes[pos[j]]);
                 pos[j] += 1;
-                if t.is_match_state(sid[j]) {
+                if self.is_match_state(sid[j]) {
                     report(j, sid[j], pos[j], &mut later);
                 }
             }

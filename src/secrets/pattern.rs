@@ -160,7 +160,7 @@ fn secret_gate(re: &str) -> Option<Gate> {
     match gate_hir(&hir) {
         Some(sub) => Some(gate_of(&sub)),
         None => Some(Gate {
-            run: Some(necessary_run(&hir).filter(|r| r.min >= MIN_RUN)?),
+            run: Some(long_run(&hir)?),
             regex: None,
         }),
     }
@@ -180,13 +180,18 @@ fn gate_of(hir: &regex_syntax::hir::Hir) -> Gate {
             regex: None,
         };
     }
-    let run = necessary_run(hir).filter(|r| r.min >= MIN_RUN);
+    let run = long_run(hir);
     let alternatives = matches!(hir.kind(), regex_syntax::hir::HirKind::Alternation(_));
     let regex = (run.is_none() || !alternatives).then(|| LazyRegex {
         source: hir.to_string(),
         regex: OnceLock::new(),
     });
     Gate { run, regex }
+}
+
+/// [`necessary_run`], when it is long enough ([`MIN_RUN`]) to be worth a check.
+fn long_run(hir: &regex_syntax::hir::Hir) -> Option<Run> {
+    necessary_run(hir).filter(|r| r.min >= MIN_RUN)
 }
 
 /// `hir` when it is one byte class (or one byte) repeated: a run of `min`
