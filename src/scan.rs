@@ -891,9 +891,10 @@ fn code_rules(
             false,
         );
     }
+    // Rust's screen runs in `extract_for_rules`, on the tokens the item split reads.
     let too_deep = match lang {
         Lang::JavaScript => js::too_deep(&src.bytes),
-        Lang::Rust => rust::too_deep(&src.bytes),
+        Lang::Rust => None,
         _ => python::too_deep(&src.bytes),
     };
     if let Some(reason) = too_deep {
@@ -915,7 +916,10 @@ fn code_rules(
             (x.facts, x.syntax_error, true)
         }
         Lang::Rust => {
-            let x = rust::extract_for_rules(&text, sinks);
+            let x = match rust::extract_for_rules(&text, sinks) {
+                Ok(x) => x,
+                Err(reason) => return (note(reason), false),
+            };
             let err = x
                 .syntax_error
                 .map(|(offset, message)| python::SyntaxErrorInfo {

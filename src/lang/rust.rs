@@ -39,9 +39,7 @@ pub struct Extracted {
 pub fn too_deep(src: &[u8]) -> Option<String> {
     let n = src.len();
     let mut i = 0;
-    let mut depth = 0usize;
-    let mut prefix_run = 0usize;
-    let mut operators = 0usize;
+    let mut screen = Screen::default();
     while i < n {
         let b = src[i];
         match b {
@@ -95,9 +93,11 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                         j += 1;
                     }
                     i = j;
+                    screen.literal();
                     continue;
                 }
                 i += 1;
+                screen.literal();
                 continue;
             }
             b'"' => {
@@ -106,13 +106,14 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                     i += if src[i] == b'\\' { 2 } else { 1 };
                 }
                 i += 1;
-                prefix_run = 0;
+                screen.literal();
                 continue;
             }
             b'\'' => {
                 // A char literal ('x', '\n', '\u{..}') or a lifetime ('a).
                 if src.get(i + 1) == Some(&b'\\') {
-                    i += 2;
+                    // After the escaped character ('\'' is one literal).
+                    i += 3;
                     while i < n && src[i] != b'\'' && src[i] != b'\n' {
                         i += 1;
                     }
@@ -122,47 +123,95 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                 } else {
                     i += 1;
                 }
-                prefix_run = 0;
+                screen.literal();
                 continue;
             }
+            _ => {}
+        }
+        if let Err(deep) = screen.byte(b) {
+            return Some(deep.reason());
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Why a file is not parsed: the first of the screen's limits its text goes over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TooDeep {
+    Nesting,
+    Operators,
+    PrefixRun,
+}
+
+impl TooDeep {
+    pub fn reason(self) -> String {
+        match self {
+            TooDeep::Nesting => {
+                format!("brackets nested deeper than {MAX_NESTING} levels (not parsed)")
+            }
+            TooDeep::Operators => {
+                format!("an expression with more than {MAX_EXPR_OPERATORS} operators (not parsed)")
+            }
+            TooDeep::PrefixRun => {
+                format!("more than {MAX_PREFIX_RUN} operators in a row (not parsed)")
+            }
+        }
+    }
+}
+
+/// What the depth screen counts, fed the file's bytes outside comments,
+/// strings and character literals in order (by [`too_deep`], or by the item
+/// split from its tokens). Comments feed nothing; a string or a character
+/// literal is [`Screen::literal`].
+#[derive(Debug, Default)]
+pub(super) struct Screen {
+    depth: usize,
+    operators: usize,
+    prefix_run: usize,
+}
+
+impl Screen {
+    #[inline]
+    pub(super) fn byte(&mut self, b: u8) -> Result<(), TooDeep> {
+        match b {
             b'(' | b'[' | b'{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some(format!(
-                        "brackets nested deeper than {MAX_NESTING} levels (not parsed)"
-                    ));
+                self.depth += 1;
+                if self.depth > MAX_NESTING {
+                    return Err(TooDeep::Nesting);
                 }
             }
-            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b')' | b']' | b'}' => self.depth = self.depth.saturating_sub(1),
             _ => {}
         }
         match b {
-            b';' | b',' | b'{' | b'}' => operators = 0,
+            b';' | b',' | b'{' | b'}' => self.operators = 0,
             b'.' | b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' => {
-                operators += 1;
-                if operators > MAX_EXPR_OPERATORS {
-                    return Some(format!(
-                        "an expression with more than {MAX_EXPR_OPERATORS} operators (not parsed)"
-                    ));
+                self.operators += 1;
+                if self.operators > MAX_EXPR_OPERATORS {
+                    return Err(TooDeep::Operators);
                 }
             }
             _ => {}
         }
         match b {
             b'!' | b'-' | b'&' | b'*' => {
-                prefix_run += 1;
-                if prefix_run > MAX_PREFIX_RUN {
-                    return Some(format!(
-                        "more than {MAX_PREFIX_RUN} operators in a row (not parsed)"
-                    ));
+                self.prefix_run += 1;
+                if self.prefix_run > MAX_PREFIX_RUN {
+                    return Err(TooDeep::PrefixRun);
                 }
             }
             b' ' | b'\t' | b'\n' | b'\r' => {}
-            _ => prefix_run = 0,
+            _ => self.prefix_run = 0,
         }
-        i += 1;
+        Ok(())
     }
-    None
+
+    /// A string or a character literal (or a lifetime): it ends a run of prefix operators.
+    #[inline]
+    pub(super) fn literal(&mut self) {
+        self.prefix_run = 0;
+    }
 }
 
 /// The first token of an expression of a common kind without attributes.
@@ -230,16 +279,30 @@ pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {
 /// blanked out, so spans are those of the file. The findings are those of
 /// [`extract`]; the facts are fewer. When the blanked text does not parse,
 /// the whole file is parsed (its syntax error is reported as before).
-pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Extracted {
+///
+/// Screens the file first (no [`too_deep`] call needed before): from the
+/// split's tokens when the selector splits it, with [`too_deep`] otherwise.
+/// `Err`: why it is not parsed.
+pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Result<Extracted, String> {
+    use super::rust_select::{selector, Selected};
     let out = super::with_stack(super::PARSE_STACK, || {
         let (base, content) = parsed_text(source);
-        if let Some(blanked) = super::rust_select::selector().blanked(content) {
-            let x = extract_text(source, base, &blanked, sinks);
-            if x.syntax_error.is_none() {
-                return x;
+        match selector().select(content) {
+            Selected::TooDeep(deep) => return Err(deep.reason()),
+            Selected::Blanked(blanked) => {
+                let x = extract_text(source, base, &blanked, sinks);
+                if x.syntax_error.is_none() {
+                    return Ok(x);
+                }
+            }
+            Selected::Whole { screened: true } => {}
+            Selected::Whole { screened: false } => {
+                if let Some(reason) = too_deep(content.as_bytes()) {
+                    return Err(reason);
+                }
             }
         }
-        extract_text(source, base, content, sinks)
+        Ok(extract_text(source, base, content, sinks))
     });
     proc_macro2::extra::invalidate_current_thread_spans();
     out

@@ -16,6 +16,8 @@
 //! unterminated string or comment, an item without an end) is an error: the
 //! caller then parses the whole file as before.
 
+use super::rust::{Screen, TooDeep};
+
 /// Containers nested deeper than this are one leaf (bounds the recursion).
 const MAX_CONTAINER_DEPTH: u32 = 32;
 
@@ -70,6 +72,10 @@ pub struct Split {
     pub uses: Vec<(usize, usize)>,
     /// The contents of every string literal (between its quotes).
     pub strings: Vec<(usize, usize)>,
+    /// The depth screen's verdict on the file's tokens (the limit of
+    /// [`rust::too_deep`](super::rust::too_deep) it goes over). When set, the
+    /// split stops there: no items.
+    pub too_deep: Option<TooDeep>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,6 +375,22 @@ pub fn split(src: &[u8]) -> Result<Split, &'static str> {
         strings: Vec::new(),
     };
     lexer.run()?;
+    let mut screen = Screen::default();
+    for t in &lexer.tokens {
+        let fed = match t.tok {
+            Tok::Punct(b) | Tok::Open(b) | Tok::Close(b) => screen.byte(b),
+            Tok::Ident | Tok::Str | Tok::Lit => {
+                screen.literal();
+                Ok(())
+            }
+        };
+        if let Err(deep) = fed {
+            return Ok(Split {
+                too_deep: Some(deep),
+                ..Split::default()
+            });
+        }
+    }
     let mut sp = Splitter {
         s: src,
         t: lexer.tokens,
@@ -772,5 +794,96 @@ fn d() { let r#type = 1; let l = 'outer: loop { break 'outer; }; }
         // Invalid UTF-8 replaced by spaces: just spaces. Non-ASCII identifiers.
         let sp = split("fn f() { let   x = 1; }\nfn é() {}\n".as_bytes()).unwrap();
         assert_eq!(sp.items.len(), 2);
+    }
+
+    /// The split's screen of the tokens gives `too_deep`'s verdict on the bytes,
+    /// on random bodies built around the three limits: runs of brackets, of
+    /// prefix operators and of binary operators just under and over them, amid
+    /// what must not count (brackets and operators in strings, raw strings,
+    /// comments and character literals; lifetimes; whitespace).
+    #[test]
+    fn screen_of_the_tokens_is_the_byte_screen() {
+        use super::super::rust::{too_deep, MAX_EXPR_OPERATORS, MAX_NESTING, MAX_PREFIX_RUN};
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        const QUIET: &[&str] = &[
+            " ",
+            "\n",
+            "x",
+            "r",
+            "1.5",
+            "\"(([{\"",
+            "r#\"((\"# ",
+            "'('",
+            "'\\''",
+            "'a ",
+            "// ((((\n",
+            "/* (( /* !! */ */",
+            "b'('",
+            "br\"((\"",
+            ";",
+            ",",
+            "a.b",
+            "!",
+            "-",
+            "&",
+            "*",
+            "+",
+            "/",
+        ];
+        let mut verdicts = [0usize; 4];
+        for _ in 0..400 {
+            let mut body = String::new();
+            let mut closers = String::new();
+            for _ in 0..1 + next(6) {
+                match next(4) {
+                    0 => {
+                        // Closed at the end, innermost first.
+                        for _ in 0..MAX_NESTING - 3 + next(6) {
+                            let b = next(3);
+                            body.push_str(["(", "[", "{"][b]);
+                            closers.insert_str(0, [")", "]", "}"][b]);
+                            if next(4) == 0 {
+                                body.push_str(QUIET[next(QUIET.len())]);
+                            }
+                        }
+                        body.push_str(" x ");
+                    }
+                    1 => {
+                        for _ in 0..MAX_PREFIX_RUN - 3 + next(6) {
+                            body.push_str(["!", "-", "&", "*", " !", "- "][next(6)]);
+                        }
+                        body.push_str(" x;");
+                    }
+                    2 => {
+                        body.push('x');
+                        for _ in 0..MAX_EXPR_OPERATORS - 3 + next(6) {
+                            body.push_str([".b", "+1", " / x", ".c()"][next(4)]);
+                        }
+                        body.push(';');
+                    }
+                    _ => {
+                        for _ in 0..next(50) {
+                            body.push_str(QUIET[next(QUIET.len())]);
+                        }
+                        body.push('\n');
+                    }
+                }
+            }
+            let src = format!("fn f() {{ {body}{closers} }}\n");
+            let Ok(sp) = split(src.as_bytes()) else {
+                continue;
+            };
+            let tokens = sp.too_deep.map(|d| d.reason());
+            assert_eq!(tokens, too_deep(src.as_bytes()), "{src}");
+            verdicts[sp.too_deep.map_or(0, |d| d as usize + 1)] += 1;
+        }
+        // Each verdict came up (the bodies reach every limit), and so did passing.
+        assert!(verdicts.iter().all(|&n| n >= 20), "{verdicts:?}");
     }
 }

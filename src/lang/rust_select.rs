@@ -37,6 +37,18 @@ use std::sync::OnceLock;
 /// Macros that build a string from a format string (rust.rs's `FORMAT_MACROS`).
 const FORMAT_MACROS: &[&str] = &["format", "format_args", "write", "writeln"];
 
+/// What [`Selector::select`] makes of a file.
+pub enum Selected {
+    /// Parse this: the file with the items no code rule reads blanked out
+    /// (spaces, newlines kept).
+    Blanked(String),
+    /// Parse the whole file. `screened`: the split's tokens passed the depth
+    /// screen; otherwise the file has not been screened.
+    Whole { screened: bool },
+    /// Do not parse the file: the depth screen's limit its tokens go over.
+    TooDeep(super::rust::TooDeep),
+}
+
 pub struct Selector {
     /// Client crates and TLS words: the file is parsed whole.
     whole_file: AhoCorasick,
@@ -250,14 +262,28 @@ impl Selector {
         false
     }
 
-    /// `src` (the text syn parses) with the items no code rule needs blanked
-    /// out, or `None` when the whole file is to be parsed.
-    pub fn blanked(&self, src: &str) -> Option<String> {
+    /// What of `src` (the text syn parses) to parse: see [`Selected`].
+    pub fn select(&self, src: &str) -> Selected {
         let bytes = src.as_bytes();
         if self.whole_file.is_match(bytes) {
-            return None;
+            return Selected::Whole { screened: false };
         }
-        let sp = split(bytes).ok()?;
+        let Ok(sp) = split(bytes) else {
+            return Selected::Whole { screened: false };
+        };
+        if let Some(deep) = sp.too_deep {
+            return Selected::TooDeep(deep);
+        }
+        match self.blanked(src, &sp) {
+            Some(text) => Selected::Blanked(text),
+            None => Selected::Whole { screened: true },
+        }
+    }
+
+    /// `src` with the items no code rule needs blanked out, or `None` when
+    /// the whole file is to be parsed.
+    fn blanked(&self, src: &str, sp: &Split) -> Option<String> {
+        let bytes = src.as_bytes();
         if sp
             .strings
             .iter()
@@ -313,7 +339,7 @@ impl Selector {
         let sinks: Vec<bool> = sp
             .items
             .iter()
-            .map(|it| self.item_matters(&sp, it, bytes, &sink_names, &value_names, leaky))
+            .map(|it| self.item_matters(sp, it, bytes, &sink_names, &value_names, leaky))
             .collect();
         // The names they use: a `use` that binds none of them, a struct with no
         // field of one of those names, changes nothing they yield.
@@ -505,7 +531,7 @@ mod tests {
     /// The code rules find the same on the selected items as on the whole file.
     fn same(src: &str) -> usize {
         let whole = extract(src, sinks());
-        let sel = extract_for_rules(src, sinks());
+        let sel = extract_for_rules(src, sinks()).unwrap();
         assert_eq!(whole.syntax_error, sel.syntax_error);
         let (a, b) = (hits(&whole.facts), hits(&sel.facts));
         assert_eq!(a, b, "{src}");
@@ -514,7 +540,9 @@ mod tests {
 
     /// What is left of `src` after blanking, squeezed.
     fn kept(src: &str) -> Option<String> {
-        let b = selector().blanked(src)?;
+        let Selected::Blanked(b) = selector().select(src) else {
+            return None;
+        };
         assert_eq!(b.len(), src.len());
         assert_eq!(
             b.match_indices('\n').collect::<Vec<_>>(),
@@ -618,7 +646,7 @@ fn e() { let x = format!("/v1?signature={}", 1); }
         let src =
             "use log::info;\nfn f(api_key: &str) { info!(\"{}\", api_key); }\nfn g() { let = ; }\n";
         assert!(extract(src, sinks()).syntax_error.is_some());
-        let sel = extract_for_rules(src, sinks());
+        let sel = extract_for_rules(src, sinks()).unwrap();
         assert!(sel.syntax_error.is_none());
         assert_eq!(hits(&sel.facts).len(), 1);
     }
@@ -642,7 +670,12 @@ fn e() { let x = format!("/v1?signature={}", 1); }
                         continue;
                     }
                     let whole = extract(&src, sinks()).syntax_error;
-                    if whole.is_some() && extract_for_rules(&src, sinks()).syntax_error.is_none() {
+                    if whole.is_some()
+                        && extract_for_rules(&src, sinks())
+                            .unwrap()
+                            .syntax_error
+                            .is_none()
+                    {
                         unread_errors.push(p.strip_prefix(root).unwrap().to_path_buf());
                         continue;
                     }
