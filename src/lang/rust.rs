@@ -275,10 +275,10 @@ pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {
 }
 
 /// [`extract`] for the code rules: only the items whose facts a code rule
-/// could read are parsed (see [`super::rust_select`]); the others are
-/// blanked out, so spans are those of the file. The findings are those of
-/// [`extract`]; the facts are fewer. When the blanked text does not parse,
-/// the whole file is parsed (its syntax error is reported as before).
+/// could read are parsed (see [`super::rust_select`]), one after the other,
+/// and spans are mapped back to the file. The findings are those of
+/// [`extract`]; the facts are fewer. When the kept items do not parse, the
+/// whole file is parsed (its syntax error is reported as before).
 ///
 /// Screens the file first (no [`too_deep`] call needed before): from the
 /// split's tokens when the selector splits it, with [`too_deep`] otherwise.
@@ -289,8 +289,8 @@ pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Result<Extracted, St
         let (base, content) = parsed_text(source);
         match selector().select(content) {
             Selected::TooDeep(deep) => return Err(deep.reason()),
-            Selected::Blanked(blanked) => {
-                let x = extract_text(source, base, &blanked, sinks);
+            Selected::Kept(kept) => {
+                let x = extract_text(source, base, &kept.text, &kept.pieces, sinks);
                 if x.syntax_error.is_none() {
                     return Ok(x);
                 }
@@ -302,7 +302,7 @@ pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Result<Extracted, St
                 }
             }
         }
-        Ok(extract_text(source, base, content, sinks))
+        Ok(extract_text(source, base, content, &[], sinks))
     });
     proc_macro2::extra::invalidate_current_thread_spans();
     out
@@ -311,7 +311,7 @@ pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Result<Extracted, St
 /// The records (structs) of `text`, an item or a few, parsed on their own;
 /// `None` when it does not parse.
 pub(super) fn records(text: &str, sinks: &LogSinks) -> Option<Vec<Record>> {
-    let x = extract_text(text, 0, text, sinks);
+    let x = extract_text(text, 0, text, &[], sinks);
     x.syntax_error.is_none().then_some(x.facts.records)
 }
 
@@ -333,19 +333,27 @@ fn parsed_text(source: &str) -> (usize, &str) {
 
 fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
     let (base, content) = parsed_text(source);
-    extract_text(source, base, content, sinks)
+    extract_text(source, base, content, &[], sinks)
 }
 
-/// Parse `content` (the file's text from `base` on, or a blanked copy of it)
-/// and extract facts with spans in `source`.
-fn extract_text(source: &str, base: usize, content: &str, sinks: &LogSinks) -> Extracted {
+/// Parse `content` (the file's text from `base` on, or pieces of it: see
+/// [`KeptText`](super::rust_select::KeptText), empty for the whole text) and
+/// extract facts with spans in `source`.
+fn extract_text(
+    source: &str,
+    base: usize,
+    content: &str,
+    pieces: &[(usize, usize)],
+    sinks: &LogSinks,
+) -> Extracted {
+    let offsets = Offsets::new(content, pieces);
     let file: syn::File = match syn::parse_str(content) {
         Ok(f) => f,
         Err(e) => {
             let r = e.span().byte_range();
             return Extracted {
                 facts: Facts::default(),
-                syntax_error: Some((r.start + base, e.to_string())),
+                syntax_error: Some((offsets.in_file(r.start) + base, e.to_string())),
             };
         }
     };
@@ -354,7 +362,7 @@ fn extract_text(source: &str, base: usize, content: &str, sinks: &LogSinks) -> E
     let mut x = Extractor {
         src: source,
         base,
-        offsets: Offsets::new(content),
+        offsets,
         sinks,
         imports,
         facts: Facts::default(),
@@ -383,31 +391,49 @@ struct Offsets<'a> {
     text: &'a str,
     line_starts: Vec<usize>,
     ascii: bool,
+    /// Where the pieces of the parsed text are in the file's text (see
+    /// [`KeptText`](super::rust_select::KeptText)); empty: it is the file's text.
+    pieces: &'a [(usize, usize)],
 }
 
 impl<'a> Offsets<'a> {
-    fn new(text: &'a str) -> Offsets<'a> {
+    fn new(text: &'a str, pieces: &'a [(usize, usize)]) -> Offsets<'a> {
         let mut line_starts = vec![0];
         line_starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         Offsets {
             text,
             line_starts,
             ascii: text.is_ascii(),
+            pieces,
         }
     }
 
-    /// The byte offset of a (1-based line, 0-based character column) position.
+    /// The offset in the file's text of a (1-based line, 0-based character
+    /// column) position of the parsed text.
     fn byte(&self, at: proc_macro2::LineColumn) -> usize {
         let Some(&start) = self.line_starts.get(at.line.saturating_sub(1)) else {
-            return self.text.len();
+            return self.in_file(self.text.len());
         };
-        if self.ascii {
-            return (start + at.column).min(self.text.len());
+        let at = if self.ascii {
+            (start + at.column).min(self.text.len())
+        } else {
+            self.text[start..]
+                .char_indices()
+                .nth(at.column)
+                .map_or(self.text.len(), |(i, _)| start + i)
+        };
+        self.in_file(at)
+    }
+
+    /// The offset in the file's text of a byte offset in the parsed text.
+    fn in_file(&self, at: usize) -> usize {
+        match self.pieces.partition_point(|p| p.0 <= at) {
+            0 => at,
+            i => {
+                let (parsed, file) = self.pieces[i - 1];
+                at - parsed + file
+            }
         }
-        self.text[start..]
-            .char_indices()
-            .nth(at.column)
-            .map_or(self.text.len(), |(i, _)| start + i)
     }
 }
 
@@ -1628,13 +1654,19 @@ mod tests {
     #[test]
     fn offsets_count_characters_in_non_ascii_lines() {
         let lc = |line, column| proc_macro2::LineColumn { line, column };
-        let o = Offsets::new("let é = 1;\nx");
+        let o = Offsets::new("let é = 1;\nx", &[]);
         assert_eq!(o.byte(lc(1, 5)), 6, "after the two-byte é");
         assert_eq!(o.byte(lc(2, 0)), 12);
         assert_eq!(o.byte(lc(2, 1)), 13);
         assert_eq!(o.byte(lc(9, 0)), 13, "past the end: the end");
-        let a = Offsets::new("ab\ncd");
+        let a = Offsets::new("ab\ncd", &[]);
         assert_eq!(a.byte(lc(2, 1)), 4);
+        // Pieces of a file: "ab" from 10, "cd" from 20 (one newline apart).
+        let p = Offsets::new("ab\ncd", &[(0, 10), (3, 20)]);
+        assert_eq!(p.byte(lc(1, 0)), 10);
+        assert_eq!(p.byte(lc(1, 2)), 12, "the end of a piece is its own");
+        assert_eq!(p.byte(lc(2, 0)), 20);
+        assert_eq!(p.byte(lc(2, 2)), 22);
         // Spans through the whole front end, against byte_range.
         let src = "fn f() { let k = \"é\"; reqwest::get(\"http://ünï.example\"); }";
         let x = extract(src, crate::rules::log_sinks().lang("rust").unwrap());

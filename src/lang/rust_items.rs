@@ -9,8 +9,9 @@
 //! closes its body. The bodies of `mod`, `impl`, `trait` and `extern` blocks
 //! are split the same way: their items are the leaves, the block's header and
 //! closing brace belong to no leaf. Nothing here knows a rule: the caller
-//! decides which leaves to keep, and blanks the others (spaces, newlines
-//! kept), so every kept token stays where it was in the file.
+//! decides which leaves to keep, and drops the others (see
+//! [`rust_select::kept_text`](super::rust_select::kept_text), which says
+//! where each kept piece was in the file).
 //!
 //! Anything the split does not understand (a stray closing bracket, an
 //! unterminated string or comment, an item without an end) is an error: the

@@ -4,7 +4,7 @@
 //! (the methods of a large `impl`, tests) cannot yield a finding. This screen
 //! reads the [`rust_items`](super::rust_items) split and keeps, from the rule
 //! data, every item whose facts a code rule could read; the front end then
-//! parses the file with the other items blanked out. Findings are those of
+//! parses those items alone, one after the other. Findings are those of
 //! the whole file: each test below keeps more than a rule needs, never less.
 //!
 //! * The network and TLS rules (`tls-verification-disabled`,
@@ -39,9 +39,8 @@ const FORMAT_MACROS: &[&str] = &["format", "format_args", "write", "writeln"];
 
 /// What [`Selector::select`] makes of a file.
 pub enum Selected {
-    /// Parse this: the file with the items no code rule reads blanked out
-    /// (spaces, newlines kept).
-    Blanked(String),
+    /// Parse this: the file without the items no code rule reads.
+    Kept(KeptText),
     /// Parse the whole file. `screened`: the split's tokens passed the depth
     /// screen; otherwise the file has not been screened.
     Whole { screened: bool },
@@ -274,15 +273,15 @@ impl Selector {
         if let Some(deep) = sp.too_deep {
             return Selected::TooDeep(deep);
         }
-        match self.blanked(src, &sp) {
-            Some(text) => Selected::Blanked(text),
+        match self.kept(src, &sp) {
+            Some(kept) => Selected::Kept(kept),
             None => Selected::Whole { screened: true },
         }
     }
 
-    /// `src` with the items no code rule needs blanked out, or `None` when
-    /// the whole file is to be parsed.
-    fn blanked(&self, src: &str, sp: &Split) -> Option<String> {
+    /// `src` without the items no code rule needs, or `None` when the whole
+    /// file is to be parsed.
+    fn kept(&self, src: &str, sp: &Split) -> Option<KeptText> {
         let bytes = src.as_bytes();
         if sp
             .strings
@@ -375,7 +374,7 @@ impl Selector {
         if keep.iter().all(|&k| k) {
             return None;
         }
-        Some(blank(src, &sp.items, &keep))
+        Some(kept_text(src, &sp.items, &keep))
     }
 
     fn item_matters(
@@ -490,21 +489,49 @@ fn field_names(text: &[u8], mut f: impl FnMut(&[u8]) -> bool) -> bool {
     false
 }
 
-/// `src` with the items not kept turned to spaces (newlines kept): every kept
-/// token stays at its byte offset, line and column.
-pub fn blank(src: &str, items: &[Item], keep: &[bool]) -> String {
-    let mut out = src.as_bytes().to_vec();
-    for (it, &k) in items.iter().zip(keep) {
-        if !k {
-            // A select, not a branch around a store: the loop vectorizes.
-            for b in &mut out[it.start..it.end] {
-                *b = if *b == b'\n' { b'\n' } else { b' ' };
+/// The kept items of a file, one after the other, and where each piece of
+/// them is in the file: syn reads only these bytes (a file's kept items are
+/// typically a tenth of it, and syn's lexer and span table cost by the byte,
+/// spaces too).
+#[derive(Debug)]
+pub struct KeptText {
+    pub text: String,
+    /// For each piece of `text` (a run of the file with no item dropped
+    /// inside), its start in `text` and in the file's text; in order. Pieces
+    /// are one newline apart, so that no two tokens join and a position at the
+    /// end of a piece is told from the start of the next.
+    pub pieces: Vec<(usize, usize)>,
+}
+
+/// `src` without the items whose `keep` is false.
+pub fn kept_text(src: &str, items: &[Item], keep: &[bool]) -> KeptText {
+    let dropped: usize = items
+        .iter()
+        .zip(keep)
+        .filter(|(_, &k)| !k)
+        .map(|(it, _)| it.end - it.start)
+        .sum();
+    let mut out = KeptText {
+        text: String::with_capacity(src.len() - dropped + items.len()),
+        pieces: Vec::new(),
+    };
+    let mut piece = |from: usize, to: usize| {
+        if from < to {
+            if !out.text.is_empty() {
+                out.text.push('\n');
             }
+            out.pieces.push((out.text.len(), from));
+            // Items end and start at token boundaries, so at characters'.
+            out.text.push_str(&src[from..to]);
         }
+    };
+    let mut at = 0;
+    for (it, _) in items.iter().zip(keep).filter(|(_, &k)| !k) {
+        piece(at, it.start);
+        at = it.end;
     }
-    // Whole items are blanked, so every multi-byte character is either kept
-    // or entirely spaces.
-    String::from_utf8(out).expect("blanked at item boundaries")
+    piece(at, src.len());
+    out
 }
 
 #[cfg(test)]
@@ -538,17 +565,19 @@ mod tests {
         a.len()
     }
 
-    /// What is left of `src` after blanking, squeezed.
+    /// What is left of `src` once the items not kept are dropped, squeezed.
     fn kept(src: &str) -> Option<String> {
-        let Selected::Blanked(b) = selector().select(src) else {
+        let Selected::Kept(k) = selector().select(src) else {
             return None;
         };
-        assert_eq!(b.len(), src.len());
-        assert_eq!(
-            b.match_indices('\n').collect::<Vec<_>>(),
-            src.match_indices('\n').collect::<Vec<_>>()
-        );
-        Some(b.split_whitespace().collect::<Vec<_>>().join(" "))
+        // Every piece is the file's text where it says, one newline after the last.
+        let mut end = 0;
+        for (i, &(at, from)) in k.pieces.iter().enumerate() {
+            assert_eq!(at, if i == 0 { 0 } else { end + 1 });
+            end = k.pieces.get(i + 1).map_or(k.text.len(), |p| p.0 - 1);
+            assert_eq!(&k.text[at..end], &src[from..from + end - at]);
+        }
+        Some(k.text.split_whitespace().collect::<Vec<_>>().join(" "))
     }
 
     const LOGS: &str = r#"use tracing::{info, warn};
