@@ -101,8 +101,22 @@ fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
+/// The bytes that continue an identifier or a number: ASCII letters and
+/// digits, `_`, and every byte of a non-ASCII character. A table: most of a
+/// file's bytes go through this test, and a lookup is a third of the compares.
+static IDENT_CONTINUE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c >= 0x80;
+        b += 1;
+    }
+    t
+};
+
 fn is_ident_continue(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80
+    IDENT_CONTINUE[usize::from(b)]
 }
 
 /// The length of the UTF-8 character whose first byte is `b`.
