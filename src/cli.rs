@@ -145,7 +145,7 @@ pub enum Command {
 
 #[derive(Subcommand, Debug)]
 pub enum DbAction {
-    /// Clone https://github.com/rustsec/advisory-db, or fast-forward the existing checkout,
+    /// Clone <https://github.com/rustsec/advisory-db>, or fast-forward the existing checkout,
     /// with the system `git` (the only botlint command that uses the network)
     Update {
         /// Where the database lives (default: $BOTLINT_ADVISORY_DB, else ~/.cargo/advisory-db)

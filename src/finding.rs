@@ -1,8 +1,10 @@
 //! A finding: what a rule reports, already redacted.
 //!
-//! A `Finding` never holds a full secret. Rules that find a secret build the
-//! finding through [`Finding::redacted_line`] so the snippet, the message and
-//! every output format only ever see the first four characters.
+//! A `Finding` never holds a full secret. Every finding is built (in the
+//! scan's `finalize`) from a snippet passed through [`redact_line`] over the
+//! file's [`redaction_ranges`] and a message through [`redact_message`], so the
+//! snippet, the message and every output format only ever see a secret's
+//! first characters ([`redact`]).
 
 use serde::Serialize;
 use std::fmt;

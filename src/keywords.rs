@@ -54,7 +54,7 @@ impl std::error::Error for SetTooLarge {}
 /// rows come after the others', from the power of two `matches_from` on: a
 /// state at or past it is one, and so is one of several states when their
 /// bits or-ed together are (one test for the four streams). `trans`'s length
-/// is a power of two, for the masked index of [`step`].
+/// is a power of two, for the masked index of `step`.
 pub struct KeywordSet {
     /// Each byte's class: bytes in no keyword share class 0 (when there are
     /// any), each keyword byte has its own (one for both cases of a letter
