@@ -6,7 +6,7 @@
 # Knobs (env):
 #   TREES_DIR=/work/bench-data/trees  RESULTS_DIR=/work/bench-data/results
 #   WARMUP=1 RUNS=5                   hyperfine settings for fast tools
-#   SLOW_WARMUP=0 SLOW_RUNS=3         ... for the tools in $SLOW_TOOLS
+#   SLOW_WARMUP=0 SLOW_RUNS=5         ... for the tools in $SLOW_TOOLS
 #   SLOW_TOOLS="detect-secrets semgrep semgrep-cov bandit"
 #   TOOLS="botlint botlint-secrets ..."   subset/order of tools to run
 #   RSS_TOOLS="botlint ... " | all    tools whose peak RSS is measured once per tree
@@ -31,7 +31,7 @@ ALL_TREES="python-binance freqtrade hummingbot nautilus_trader Lean"
 WARMUP=${WARMUP:-1}
 RUNS=${RUNS:-5}
 SLOW_WARMUP=${SLOW_WARMUP:-0}
-SLOW_RUNS=${SLOW_RUNS:-3}
+SLOW_RUNS=${SLOW_RUNS:-5}
 SLOW_TOOLS=${SLOW_TOOLS:-"detect-secrets semgrep semgrep-cov bandit"}
 TOOLS=${TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets detect-secrets bandit ruff-S ruff-S3 semgrep semgrep-cov rg-floor"}
 RSS_TOOLS=${RSS_TOOLS:-"botlint botlint-secrets noseyparker gitleaks ripsecrets ruff-S rg-floor"}

@@ -45,7 +45,8 @@ pub const LINE_KEYWORDS: &[&str] = &[
 ];
 
 /// `name <op> value`: assignments, keyword arguments, dict/JSON/YAML keys,
-/// struct fields, `.env` and INI lines, comparisons.
+/// struct fields, `.env` and INI lines, comparisons. Open: [`assignment`]
+/// closes the value's alternatives, with [`BARE_VALUE`] or without.
 const ASSIGNMENT: &str = r#"(?x)
     (?P<name>[A-Za-z_$@][\w.$@\-]*(?:\[\s*["'][\w.\-]+["']\s*\])?)
     ["'`]?                                              # end of a quoted key
@@ -63,8 +64,12 @@ const ASSIGNMENT: &str = r#"(?x)
           | (?:[rRbBuU]{1,2})?'(?P<sq>[^'\\\r\n]*)'
           | `(?P<bq>[^`\\\r\n]*)`
         )
+"#;
+
+/// The last alternative of [`ASSIGNMENT`]'s value, in the kinds of file that
+/// allow bare values (`.env`, YAML, INI): an unquoted value.
+const BARE_VALUE: &str = r#"
       | (?P<bare>[^\s"'`,;\#(){}\[\]<>:][^\s"'`,;\#(){}\[\]<>]*)  # not `:`: `String::from` is no `name: value`
-    )
 "#;
 
 /// `<apiToken>value</apiToken>` (XML, .NET and Maven settings).
@@ -81,35 +86,42 @@ const ENV_DEFAULT: &str = r#"(?:\bvar(?:_os)?|option_env!)\(\s*"(?P<name>[A-Za-z
 /// `key="ApiSecret" value="…"` (.NET appSettings and similar).
 const KEY_VALUE_ATTR: &str = r#"(?:key|name)\s*=\s*["'](?P<name>[A-Za-z_][\w.\-:]*)["']\s+value\s*=\s*["'](?P<attr>[^"'\s]+)["']"#;
 
-/// Every shape, and which named groups hold the value.
-const SHAPES: &[&str] = &[
-    ASSIGNMENT,
-    XML_ELEMENT,
-    CALL_PAIR,
-    KEY_VALUE_ATTR,
-    ENV_DEFAULT,
-];
+/// [`ASSIGNMENT`] whole: with bare values or without. Where bare values do not
+/// count, a regex without them finds no `name = other_name` (most matches
+/// on a line of code with a key word), and each match it finds ends with the
+/// value's closing quote.
+fn assignment(bare: bool) -> String {
+    format!("{ASSIGNMENT}{})", if bare { BARE_VALUE } else { "" })
+}
+
+/// The other shapes, and which named groups hold the value.
+const SHAPES: &[&str] = &[XML_ELEMENT, CALL_PAIR, KEY_VALUE_ATTR, ENV_DEFAULT];
 const VALUE_GROUPS: &[&str] = &["dq", "sq", "bq", "rq", "bare", "xml", "pair", "attr", "ev"];
 
 /// Bytes a line must hold for each shape (by its index in [`SHAPES`]) to
 /// match it, checked before the regex runs (most lines with a keyword match
-/// no shape): an operator and, where bare values do not count, a quote; `</`;
-/// a quote and a comma; a quote and `value`; a quote and `unwrap_or`.
-fn could_match(shape: usize, line: &[u8], quoted: bool, kind: Kind) -> bool {
+/// no shape): `</`; a quote and a comma; a quote and `value`; a quote and
+/// `unwrap_or`. (An assignment: an operator and, where bare values do not
+/// count, a quote.)
+fn could_match(shape: usize, line: &[u8], quoted: bool) -> bool {
     let has = |needle: &[u8]| memchr::memmem::find(line, needle).is_some();
     match shape {
-        0 => (quoted || kind.allows_bare_values()) && memchr::memchr2(b'=', b':', line).is_some(),
-        1 => has(b"</"),
-        2 => quoted && memchr::memchr(b',', line).is_some(),
-        3 => quoted && has(b"value"),
+        0 => has(b"</"),
+        1 => quoted && memchr::memchr(b',', line).is_some(),
+        2 => quoted && has(b"value"),
         _ => quoted && has(b"unwrap_or"),
     }
 }
 
-/// The detector's regexes, compiled on the first line that needs them.
+/// The shortest value [`looks_like_secret`] takes (a password's), in bytes.
+const SHORTEST_SECRET: usize = 6;
+
+/// The detector's regexes, each compiled on the first line that needs it.
 #[derive(Default)]
 pub struct Generic {
-    shapes: OnceLock<Vec<Regex>>,
+    /// [`assignment`] without bare values, and with them.
+    assignments: [OnceLock<Regex>; 2],
+    shapes: [OnceLock<Regex>; SHAPES.len()],
 }
 
 /// A literal found by the generic detector: where the value sits in the input.
@@ -211,13 +223,14 @@ fn is_wordish(part: &str) -> bool {
 }
 
 impl Generic {
-    fn shapes(&self) -> &[Regex] {
-        self.shapes.get_or_init(|| {
-            SHAPES
-                .iter()
-                .map(|s| super::pattern::build(s).expect("static regex"))
-                .collect()
-        })
+    fn assignment(&self, bare: bool) -> &Regex {
+        self.assignments[usize::from(bare)]
+            .get_or_init(|| super::pattern::build(&assignment(bare)).expect("static regex"))
+    }
+
+    fn shape(&self, shape: usize) -> &Regex {
+        self.shapes[shape]
+            .get_or_init(|| super::pattern::build(SHAPES[shape]).expect("static regex"))
     }
 
     /// Find `name = "value"` bindings whose name is secret-like and whose value
@@ -333,12 +346,37 @@ impl Generic {
             return;
         }
         let quoted = memchr::memchr3(b'"', b'\'', b'`', line).is_some();
-        for (shape, re) in self.shapes().iter().enumerate() {
-            if !could_match(shape, line, quoted, kind) {
-                continue;
-            }
+        let bare = kind.allows_bare_values();
+        let assignment = (quoted || bare) && memchr::memchr2(b'=', b':', line).is_some();
+        let regexes = assignment
+            .then(|| (self.assignment(bare), !bare))
+            .into_iter()
+            .chain(
+                (0..SHAPES.len())
+                    .filter(|&s| could_match(s, line, quoted))
+                    .map(|s| (self.shape(s), false)),
+            );
+        // `quoted_values`: every match ends with its value's closing quote.
+        for (re, quoted_values) in regexes {
             let mut at = 0;
-            while let Some(caps) = re.captures_at(line, at) {
+            loop {
+                if quoted_values {
+                    // Captures cost the regex engine ten times a match: first see
+                    // whether the value could be a secret at all.
+                    let Some(m) = re.find_at(line, at) else {
+                        break;
+                    };
+                    if let Some(next) = short_quoted_value(line, m.range()) {
+                        if first_only {
+                            break;
+                        }
+                        at = next;
+                        continue;
+                    }
+                }
+                let Some(caps) = re.captures_at(line, at) else {
+                    break;
+                };
                 let whole = caps.get(0).expect("group 0");
                 let value = VALUE_GROUPS
                     .iter()
@@ -402,6 +440,20 @@ impl Generic {
     }
 }
 
+/// For a match ending with a quoted value: `None` if the value could be a
+/// secret, else where the search goes on (as after a value judged: from its
+/// opening quote). A value holds no quote of its kind, so its opening quote
+/// is the last one before the closing quote. [`looks_like_secret`] takes no
+/// value shorter than [`SHORTEST_SECRET`] or holding a space.
+fn short_quoted_value(line: &[u8], m: Range<usize>) -> Option<usize> {
+    let close = m.end - 1;
+    let q = line[close];
+    let open = m.start + line[m.start..close].iter().rposition(|&b| b == q)?;
+    let value = &line[open + 1..close];
+    let hopeless = value.len() < SHORTEST_SECRET || value.iter().any(u8::is_ascii_whitespace);
+    hopeless.then_some(if open > m.start { open } else { m.end })
+}
+
 /// Lines longer than this (minified bundles, data) are not searched whole.
 const LONG_LINE: usize = 4096;
 
@@ -457,6 +509,28 @@ fn identifier_around(bytes: &[u8], line: Range<usize>, start: usize, end: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn short_quoted_values_skip_the_captures() {
+        let re = super::super::pattern::build(&assignment(false)).unwrap();
+        let at = |line: &str| {
+            let m = re.find(line.as_bytes()).unwrap();
+            short_quoted_value(line.as_bytes(), m.range())
+        };
+        // Too short for any secret, or holding a space: go on from the opening quote.
+        assert_eq!(at(r#"api_key = "abc""#), Some(10));
+        assert_eq!(at("token: 'a b c d e f g'"), Some(7));
+        assert_eq!(at(r#"let secret = String::from("x");"#), Some(26));
+        // Could be one: the captures and looks_like_secret judge it.
+        assert_eq!(at(r#"password = "hunter22""#), None);
+        assert_eq!(at(r##"key = r#"0123456789abcdef"#"##), None);
+        // Without bare values every match ends with a quote; with them, not.
+        for line in ["a = b", "key: value", "x = y; token = z"] {
+            assert!(re.find(line.as_bytes()).is_none(), "{line}");
+        }
+        let bare = super::super::pattern::build(&assignment(true)).unwrap();
+        assert!(bare.find(b"key: value").is_some());
+    }
 
     fn scan(text: &str, kind: Kind) -> Vec<String> {
         let g = Generic::default();
