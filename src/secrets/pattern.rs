@@ -65,6 +65,8 @@ pub fn parse_patterns(text: &str) -> Result<PatternsFile> {
 /// pays for the patterns whose keywords occur in the files it reads.
 pub struct Pattern {
     pub spec: PatternSpec,
+    /// The regex parsed, for the gate and then for the compiled regex.
+    hir: OnceLock<Option<regex_syntax::hir::Hir>>,
     /// The `secret` group's own regex, when every match of the pattern holds
     /// a match of it (see [`secret_gate`]).
     gate: OnceLock<Option<Gate>>,
@@ -100,8 +102,8 @@ struct Run {
 }
 
 struct LazyRegex {
-    source: String,
-    /// `None` if the source does not build: then it lets every window through.
+    hir: regex_syntax::hir::Hir,
+    /// `None` if the regex does not build: then it lets every window through.
     regex: OnceLock<Option<meta::Regex>>,
 }
 
@@ -118,7 +120,7 @@ impl Gate {
         }
         self.regex.as_ref().is_none_or(|g| {
             g.regex
-                .get_or_init(|| build_meta(&g.source).ok())
+                .get_or_init(|| build_meta_hir(&g.hir).ok())
                 .as_ref()
                 .is_none_or(|r| r.is_match(Input::new(file).span(span)))
         })
@@ -155,12 +157,11 @@ fn has_run(class: &[bool; 256], min: usize, hay: &[u8]) -> bool {
 /// the same haystack (assertions such as `\b` see the same bytes around it),
 /// so where the gate finds nothing, `re` finds nothing. Without such a group,
 /// the run that every match of `re` holds, if there is a long one.
-fn secret_gate(re: &str) -> Option<Gate> {
-    let hir = parse_hir(re)?;
-    match gate_hir(&hir) {
+fn secret_gate(hir: &regex_syntax::hir::Hir) -> Option<Gate> {
+    match gate_hir(hir) {
         Some(sub) => Some(gate_of(&sub)),
         None => Some(Gate {
-            run: Some(long_run(&hir)?),
+            run: Some(long_run(hir)?),
             regex: None,
         }),
     }
@@ -183,7 +184,7 @@ fn gate_of(hir: &regex_syntax::hir::Hir) -> Gate {
     let run = long_run(hir);
     let alternatives = matches!(hir.kind(), regex_syntax::hir::HirKind::Alternation(_));
     let regex = (run.is_none() || !alternatives).then(|| LazyRegex {
-        source: hir.to_string(),
+        hir: hir.clone(),
         regex: OnceLock::new(),
     });
     Gate { run, regex }
@@ -335,26 +336,46 @@ pub(crate) fn build_set(res: &[String]) -> Result<RegexSet, regex::Error> {
 /// `regex::bytes::Regex` (same syntax and limits, leftmost-first), so that it
 /// can search a span of the file.
 fn build_meta(re: &str) -> Result<meta::Regex, Box<meta::BuildError>> {
-    meta::Builder::new()
-        .configure(
-            meta::Config::new()
-                .match_kind(regex_automata::MatchKind::LeftmostFirst)
-                .utf8_empty(false)
-                .nfa_size_limit(Some(32 << 20))
-                .hybrid_cache_capacity(LAZY_DFA_CACHE),
-        )
+    meta_builder()
         .syntax(syntax::Config::new().unicode(false).utf8(false))
         .build(re)
         .map_err(Box::new)
+}
+
+/// [`build_meta`] from a regex already parsed (by [`parse_hir`], whose
+/// options are those `build_meta` parses with): a pattern's regex is parsed
+/// once, for its gate and for itself.
+fn build_meta_hir(hir: &regex_syntax::hir::Hir) -> Result<meta::Regex, Box<meta::BuildError>> {
+    meta_builder().build_from_hir(hir).map_err(Box::new)
+}
+
+fn meta_builder() -> meta::Builder {
+    let mut b = meta::Builder::new();
+    b.configure(
+        meta::Config::new()
+            .match_kind(regex_automata::MatchKind::LeftmostFirst)
+            .utf8_empty(false)
+            .nfa_size_limit(Some(32 << 20))
+            .hybrid_cache_capacity(LAZY_DFA_CACHE),
+    );
+    b
 }
 
 impl Pattern {
     pub fn new(spec: PatternSpec) -> Pattern {
         Pattern {
             spec,
+            hir: OnceLock::new(),
             gate: OnceLock::new(),
             compiled: OnceLock::new(),
         }
+    }
+
+    /// The pattern's regex, parsed.
+    fn hir(&self) -> Option<&regex_syntax::hir::Hir> {
+        self.hir
+            .get_or_init(|| parse_hir(&self.spec.regex))
+            .as_ref()
     }
 
     /// Whether the pattern may match in `bytes`: false when the gate finds no
@@ -368,7 +389,7 @@ impl Pattern {
         self.gate
             .get_or_init(|| match &self.spec.gate {
                 Some(g) => parse_hir(g).map(|h| gate_of(&h)),
-                None => secret_gate(&self.spec.regex),
+                None => secret_gate(self.hir()?),
             })
             .as_ref()
             .is_none_or(|g| g.is_match(file, span))
@@ -396,7 +417,11 @@ impl Pattern {
         self.compiled.get_or_init(|| {
             // Built-in patterns are compiled by the test suite and user patterns
             // by `check` before the scan, so a failure here is a bug.
-            let regex = build_meta(&self.spec.regex).expect("pattern regex checked before use");
+            let regex = match self.hir() {
+                Some(hir) => build_meta_hir(hir),
+                None => build_meta(&self.spec.regex),
+            }
+            .expect("pattern regex checked before use");
             let secret_group = regex.group_info().to_index(PatternID::ZERO, "secret");
             let allow = self
                 .spec
@@ -518,12 +543,14 @@ mod tests {
         // Not one class: a regex gate.
         let hir = gate_hir(&parse_hir(r"k=(?P<secret>[0-9]{4}-[0-9]{4})").unwrap()).unwrap();
         assert!(class_run(&hir).is_none());
-        assert!(secret_gate(r"k=(?P<secret>[0-9]{4}-[0-9]{4})")
-            .unwrap()
-            .regex
-            .is_some());
+        assert!(
+            secret_gate(&parse_hir(r"k=(?P<secret>[0-9]{4}-[0-9]{4})").unwrap())
+                .unwrap()
+                .regex
+                .is_some()
+        );
         assert!(gate_matches(
-            &secret_gate(r"k=(?P<secret>[0-9]{4}-[0-9]{4})").unwrap(),
+            &secret_gate(&parse_hir(r"k=(?P<secret>[0-9]{4}-[0-9]{4})").unwrap()).unwrap(),
             b"1234-5678"
         ));
     }
@@ -597,7 +624,10 @@ mod tests {
         let file = parse_patterns(crate::rules::SECRETS_TOML).unwrap();
         for id in ["discord-bot-token", "evm-private-key", "gateio-api-key"] {
             let spec = file.pattern.iter().find(|p| p.id == id).unwrap();
-            assert!(secret_gate(&spec.regex).is_some(), "{id} has no gate");
+            assert!(
+                secret_gate(&parse_hir(&spec.regex).unwrap()).is_some(),
+                "{id} has no gate"
+            );
         }
     }
 }
