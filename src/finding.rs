@@ -180,6 +180,10 @@ pub struct RawFinding {
     pub secret_hash: Option<String>,
 }
 
+/// Up to this many distinct secrets in a file, [`redaction_ranges`] searches
+/// for each on its own.
+const FEW_SECRETS: usize = 4;
+
 /// What to redact in a file, given the byte ranges of the secrets found in it:
 /// those ranges and every other place the same secret text occurs (a key
 /// repeated in a comment or a second assignment that no pattern matched),
@@ -198,14 +202,24 @@ pub fn redaction_ranges(bytes: &[u8], found: &[(usize, usize)]) -> Vec<(usize, u
         .collect();
     secrets.sort_unstable();
     secrets.dedup();
-    // One pass over the file for all of them, overlapping matches included. A
-    // few long needles: the NFA builds in a fraction of the DFA's time, and
-    // its prefilter skips to candidates as fast (the DFA's construction was
-    // most of this function's cost).
-    let ac = aho_corasick::AhoCorasick::builder()
+    // Every occurrence, overlapping ones included. A file holds a secret or
+    // two: a substring search for each (memchr's SIMD searcher, built in no
+    // time) costs less than building an automaton. For many, one pass over the
+    // file for all of them: the Aho-Corasick NFA builds in a fraction of the
+    // DFA's time, and its prefilter skips to candidates as fast.
+    if secrets.len() <= FEW_SECRETS {
+        for secret in &secrets {
+            let finder = memchr::memmem::Finder::new(secret);
+            let mut at = 0;
+            while let Some(i) = finder.find(&bytes[at..]) {
+                ranges.push((at + i, at + i + secret.len()));
+                at += i + 1;
+            }
+        }
+    } else if let Ok(ac) = aho_corasick::AhoCorasick::builder()
         .kind(Some(aho_corasick::AhoCorasickKind::NoncontiguousNFA))
-        .build(&secrets);
-    if let Ok(ac) = ac {
+        .build(&secrets)
+    {
         ranges.extend(
             ac.find_overlapping_iter(bytes)
                 .map(|m| (m.start(), m.end())),
@@ -342,6 +356,49 @@ mod redact_tests {
         assert_eq!(&r.text[r.highlight.0..r.highlight.1], "jnyT…");
         // Overlapping occurrences merge into one range.
         assert_eq!(redaction_ranges(b"aaaaaaaa", &[(0, 5)]), [(0, 8)]);
+    }
+
+    /// With a few secrets (one search each) and with many (one automaton),
+    /// the ranges are every occurrence of every secret, merged: checked
+    /// against a search at every offset, on random text of three letters
+    /// where occurrences overlap and abut.
+    #[test]
+    fn redaction_ranges_are_every_occurrence() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |n: usize| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            (seed % n as u64) as usize
+        };
+        for round in 0..500 {
+            let len = 1 + next(60);
+            let bytes: Vec<u8> = (0..len).map(|_| b"abc"[next(3)]).collect();
+            let found: Vec<(usize, usize)> = (0..1 + next(if round % 2 == 0 { 3 } else { 9 }))
+                .map(|_| {
+                    let s = next(len);
+                    (s, (s + 1 + next(4)).min(len))
+                })
+                .collect();
+            let mut want: Vec<(usize, usize)> = found.clone();
+            for &(s, e) in &found {
+                let secret = &bytes[s..e];
+                want.extend(
+                    (0..len)
+                        .filter(|&i| bytes[i..].starts_with(secret))
+                        .map(|i| (i, i + secret.len())),
+                );
+            }
+            want.sort_unstable();
+            let mut merged: Vec<(usize, usize)> = Vec::new();
+            for (s, e) in want {
+                match merged.last_mut() {
+                    Some(last) if s < last.1 => last.1 = last.1.max(e),
+                    _ => merged.push((s, e)),
+                }
+            }
+            assert_eq!(redaction_ranges(&bytes, &found), merged, "{found:?} in {bytes:?}");
+        }
     }
 
     #[test]
