@@ -364,13 +364,7 @@ mod redact_tests {
     /// where occurrences overlap and abut.
     #[test]
     fn redaction_ranges_are_every_occurrence() {
-        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1d_u64);
         for round in 0..500 {
             let len = 1 + next(60);
             let bytes: Vec<u8> = (0..len).map(|_| b"abc"[next(3)]).collect();
@@ -397,7 +391,11 @@ mod redact_tests {
                     _ => merged.push((s, e)),
                 }
             }
-            assert_eq!(redaction_ranges(&bytes, &found), merged, "{found:?} in {bytes:?}");
+            assert_eq!(
+                redaction_ranges(&bytes, &found),
+                merged,
+                "{found:?} in {bytes:?}"
+            );
         }
     }
 

@@ -518,13 +518,7 @@ mod tests {
     /// texts: the crate's hits, in its order, through both loops.
     #[test]
     fn same_hits_as_the_crate_on_random_sets() {
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
-        let mut next = |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x2545_f491_4f6c_dd1du64);
         let alphabet = b"abAB\xff0 ";
         for round in 0..300 {
             let words: Vec<Vec<u8>> = (0..1 + next(12))

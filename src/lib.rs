@@ -24,3 +24,15 @@ pub mod secrets;
 pub mod source;
 pub mod suppress;
 pub mod walk;
+
+/// For randomized tests: a xorshift generator from `seed` (not zero); each
+/// call gives a number below its argument.
+#[cfg(test)]
+pub(crate) fn test_rng(mut seed: u64) -> impl FnMut(usize) -> usize {
+    move |n: usize| {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        (seed % n as u64) as usize
+    }
+}

@@ -819,13 +819,7 @@ fn d() { let r#type = 1; let l = 'outer: loop { break 'outer; }; }
     #[test]
     fn screen_of_the_tokens_is_the_byte_screen() {
         use super::super::rust::{too_deep, MAX_EXPR_OPERATORS, MAX_NESTING, MAX_PREFIX_RUN};
-        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-        let mut next = move |n: usize| {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            (seed % n as u64) as usize
-        };
+        let mut next = crate::test_rng(0x9e37_79b9_7f4a_7c15_u64);
         const QUIET: &[&str] = &[
             " ",
             "\n",
