@@ -416,12 +416,10 @@ impl Pattern {
     pub fn compiled(&self) -> &Compiled {
         self.compiled.get_or_init(|| {
             // Built-in patterns are compiled by the test suite and user patterns
-            // by `check` before the scan, so a failure here is a bug.
-            let regex = match self.hir() {
-                Some(hir) => build_meta_hir(hir),
-                None => build_meta(&self.spec.regex),
-            }
-            .expect("pattern regex checked before use");
+            // by `check` before the scan (which parses with the same options),
+            // so a failure here is a bug.
+            let hir = self.hir().expect("pattern regex checked before use");
+            let regex = build_meta_hir(hir).expect("pattern regex checked before use");
             let secret_group = regex.group_info().to_index(PatternID::ZERO, "secret");
             let allow = self
                 .spec
