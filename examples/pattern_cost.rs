@@ -27,7 +27,7 @@ fn main() {
     let lowered: Vec<Vec<u8>> = files.iter().map(|f| f.1.to_ascii_lowercase()).collect();
     let total: usize = files.iter().map(|f| f.1.len()).sum();
     println!("{} files, {:.1} MB", files.len(), total as f64 / 1e6);
-    let specs = parse_patterns(botlint::rules::SECRETS_TOML)
+    let specs = parse_patterns(botlint::rules::SECRETS.toml)
         .unwrap()
         .pattern;
     let mut rows: Vec<(Duration, String, usize)> = Vec::new();
@@ -78,7 +78,7 @@ fn main() {
     let whole = t.elapsed();
     // The engine's phases: the keyword scan (same keywords, same automaton
     // settings) and the generic detector, timed alone.
-    let specs = parse_patterns(botlint::rules::SECRETS_TOML)
+    let specs = parse_patterns(botlint::rules::SECRETS.toml)
         .unwrap()
         .pattern;
     let automaton = |match_case: bool| {

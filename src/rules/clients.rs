@@ -3,7 +3,6 @@
 //! client or sink is a data change.
 
 use crate::lang::facts::{after_last_dot, split_last_dot};
-use anyhow::Result;
 use foldhash::HashMap;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -248,7 +247,8 @@ pub struct Prefilter {
 }
 
 impl HttpClientsFile {
-    pub fn from_toml(text: &str) -> Result<HttpClientsFile> {
+    #[cfg(test)]
+    pub fn from_toml(text: &str) -> anyhow::Result<HttpClientsFile> {
         Ok(toml::from_str(text)?)
     }
 
@@ -349,7 +349,8 @@ pub struct LogSinks {
 }
 
 impl LogSinksFile {
-    pub fn from_toml(text: &str) -> Result<LogSinksFile> {
+    #[cfg(test)]
+    pub fn from_toml(text: &str) -> anyhow::Result<LogSinksFile> {
         Ok(toml::from_str(text)?)
     }
 
@@ -442,7 +443,7 @@ mod tests {
 
     #[test]
     fn data_files_parse_and_classify() {
-        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS.toml).unwrap();
         let py = h.lang("python").unwrap();
         assert_eq!(
             py.classify("requests.get")
@@ -455,7 +456,7 @@ mod tests {
         );
         assert!(py.classify("requests.Session.mount").is_none());
         assert!(py.session_client("httpx.AsyncClient").is_some());
-        let l = LogSinksFile::from_toml(crate::rules::LOG_SINKS_TOML).unwrap();
+        let l = LogSinksFile::from_toml(crate::rules::LOG_SINKS.toml).unwrap();
         let py = l.lang("python").unwrap();
         assert!(py.is_sink("print", true));
         assert!(py.is_sink("logging.getLogger.info", true));
@@ -471,7 +472,7 @@ mod tests {
     /// `modules`, or one of its segments in `words` or `keywords`.
     #[test]
     fn python_prefilter_covers_every_client() {
-        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS.toml).unwrap();
         let py = h.lang("python").unwrap();
         let pf = &py.prefilter;
         let callees = py
@@ -505,7 +506,7 @@ mod tests {
     /// `modules`, or one of its segments (a global: `fetch`, `WebSocket`) in `words`.
     #[test]
     fn js_prefilter_covers_every_client() {
-        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS_TOML).unwrap();
+        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS.toml).unwrap();
         let js = h.lang("javascript").unwrap();
         let pf = &js.prefilter;
         let callees = js

@@ -16,75 +16,66 @@ use anyhow::{Context, Result};
 use serde::Deserialize;
 use std::sync::OnceLock;
 
+/// A data file of `rules/`, embedded twice: as written (TOML), and as the
+/// JSON build.rs converts it to, which is what the scan deserializes (a third
+/// of the TOML's time; every run reads the rule data before its first file).
+pub struct Embedded {
+    /// The file as written in `rules/`.
+    pub toml: &'static str,
+    /// The same data as JSON.
+    json: &'static [u8],
+}
+
+impl Embedded {
+    /// The data, deserialized from its JSON.
+    pub fn load<T: serde::de::DeserializeOwned>(&self) -> Result<T> {
+        Ok(serde_json::from_slice(self.json)?)
+    }
+}
+
+/// `rules/<name>.toml`, with its JSON from build.rs.
+macro_rules! embedded {
+    ($name:literal) => {
+        Embedded {
+            toml: include_str!(concat!("../../rules/", $name, ".toml")),
+            json: include_bytes!(concat!(env!("OUT_DIR"), "/", $name, ".json")),
+        }
+    };
+}
+
 /// Each rule's doc file, embedded. Keep in step with the files in `rules/`
 /// (a test checks that every `rules/*.toml` rule file is listed here).
-const RULE_FILES: &[(&str, &str)] = &[
-    (
-        "hardcoded-secret",
-        include_str!("../../rules/hardcoded-secret.toml"),
-    ),
-    (
-        "env-file-not-ignored",
-        include_str!("../../rules/env-file-not-ignored.toml"),
-    ),
-    (
-        "env-file-tracked",
-        include_str!("../../rules/env-file-tracked.toml"),
-    ),
+const RULE_FILES: &[(&str, Embedded)] = &[
+    ("hardcoded-secret", embedded!("hardcoded-secret")),
+    ("env-file-not-ignored", embedded!("env-file-not-ignored")),
+    ("env-file-tracked", embedded!("env-file-tracked")),
     (
         "tls-verification-disabled",
-        include_str!("../../rules/tls-verification-disabled.toml"),
+        embedded!("tls-verification-disabled"),
     ),
-    (
-        "http-timeout-missing",
-        include_str!("../../rules/http-timeout-missing.toml"),
-    ),
-    (
-        "secret-in-log",
-        include_str!("../../rules/secret-in-log.toml"),
-    ),
-    (
-        "secret-debug-derive",
-        include_str!("../../rules/secret-debug-derive.toml"),
-    ),
-    (
-        "secret-in-url",
-        include_str!("../../rules/secret-in-url.toml"),
-    ),
-    (
-        "plaintext-endpoint",
-        include_str!("../../rules/plaintext-endpoint.toml"),
-    ),
-    (
-        "vulnerable-dependency",
-        include_str!("../../rules/vulnerable-dependency.toml"),
-    ),
-    (
-        "unsound-dependency",
-        include_str!("../../rules/unsound-dependency.toml"),
-    ),
+    ("http-timeout-missing", embedded!("http-timeout-missing")),
+    ("secret-in-log", embedded!("secret-in-log")),
+    ("secret-debug-derive", embedded!("secret-debug-derive")),
+    ("secret-in-url", embedded!("secret-in-url")),
+    ("plaintext-endpoint", embedded!("plaintext-endpoint")),
+    ("vulnerable-dependency", embedded!("vulnerable-dependency")),
+    ("unsound-dependency", embedded!("unsound-dependency")),
     (
         "unmaintained-dependency",
-        include_str!("../../rules/unmaintained-dependency.toml"),
+        embedded!("unmaintained-dependency"),
     ),
-    (
-        "dependency-notice",
-        include_str!("../../rules/dependency-notice.toml"),
-    ),
-    (
-        "yanked-dependency",
-        include_str!("../../rules/yanked-dependency.toml"),
-    ),
+    ("dependency-notice", embedded!("dependency-notice")),
+    ("yanked-dependency", embedded!("yanked-dependency")),
 ];
 
 /// The secret patterns (`rules/secrets.toml`).
-pub const SECRETS_TOML: &str = include_str!("../../rules/secrets.toml");
+pub const SECRETS: Embedded = embedded!("secrets");
 /// What makes a name secret-like (`rules/sensitive-names.toml`).
-pub const SENSITIVE_NAMES_TOML: &str = include_str!("../../rules/sensitive-names.toml");
+pub const SENSITIVE_NAMES: Embedded = embedded!("sensitive-names");
 /// HTTP clients, their timeouts and TLS knobs (`rules/http-clients.toml`).
-pub const HTTP_CLIENTS_TOML: &str = include_str!("../../rules/http-clients.toml");
+pub const HTTP_CLIENTS: Embedded = embedded!("http-clients");
 /// Logging and printing sinks (`rules/log-sinks.toml`).
-pub const LOG_SINKS_TOML: &str = include_str!("../../rules/log-sinks.toml");
+pub const LOG_SINKS: Embedded = embedded!("log-sinks");
 /// The BIP39 English word list (`rules/bip39-english.txt`), one word a line.
 pub const BIP39_ENGLISH: &str = include_str!("../../rules/bip39-english.txt");
 
@@ -139,9 +130,10 @@ impl RuleDoc {
 fn parse_catalog() -> Result<Vec<RuleDoc>> {
     RULE_FILES
         .iter()
-        .map(|(id, text)| {
-            let doc: RuleDoc =
-                toml::from_str(text).with_context(|| format!("rules/{id}.toml is invalid"))?;
+        .map(|(id, file)| {
+            let doc: RuleDoc = file
+                .load()
+                .with_context(|| format!("rules/{id}.toml is invalid"))?;
             anyhow::ensure!(doc.id == *id, "rules/{id}.toml declares id {:?}", doc.id);
             Ok(doc)
         })
@@ -162,23 +154,19 @@ pub fn find(id: &str) -> Option<&'static RuleDoc> {
 /// The embedded sensitive-name rules.
 pub fn sensitive_names() -> &'static SensitiveNames {
     static NAMES: OnceLock<SensitiveNames> = OnceLock::new();
-    NAMES.get_or_init(|| {
-        SensitiveNames::from_toml(SENSITIVE_NAMES_TOML).expect("embedded sensitive-names.toml")
-    })
+    NAMES.get_or_init(|| SensitiveNames::embedded().expect("embedded sensitive-names.toml"))
 }
 
 /// The embedded HTTP client data.
 pub fn http_clients() -> &'static HttpClientsFile {
     static DATA: OnceLock<HttpClientsFile> = OnceLock::new();
-    DATA.get_or_init(|| {
-        HttpClientsFile::from_toml(HTTP_CLIENTS_TOML).expect("embedded http-clients.toml")
-    })
+    DATA.get_or_init(|| HTTP_CLIENTS.load().expect("embedded http-clients.toml"))
 }
 
 /// The embedded log sink data.
 pub fn log_sinks() -> &'static LogSinksFile {
     static DATA: OnceLock<LogSinksFile> = OnceLock::new();
-    DATA.get_or_init(|| LogSinksFile::from_toml(LOG_SINKS_TOML).expect("embedded log-sinks.toml"))
+    DATA.get_or_init(|| LOG_SINKS.load().expect("embedded log-sinks.toml"))
 }
 
 #[cfg(test)]
@@ -215,6 +203,32 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// What the scan reads (the JSON build.rs wrote) is the data of the TOML
+    /// files as written, for every embedded file.
+    #[test]
+    fn embedded_json_is_the_toml() {
+        let data = [&SECRETS, &SENSITIVE_NAMES, &HTTP_CLIENTS, &LOG_SINKS];
+        let rules = RULE_FILES.iter().map(|(_, file)| file);
+        let mut checked = 0;
+        for file in data.into_iter().chain(rules) {
+            let from_toml: toml::Table = toml::from_str(file.toml).unwrap();
+            let from_toml = serde_json::to_value(from_toml).unwrap();
+            let from_json: serde_json::Value = file.load().unwrap();
+            assert_eq!(from_toml, from_json, "{}", &file.toml[..80]);
+            checked += 1;
+        }
+        assert_eq!(checked, 4 + RULE_FILES.len());
+        // And the typed data: the patterns with their examples, field by field.
+        use crate::secrets::pattern::{parse_patterns, PatternsFile};
+        let from_toml = parse_patterns(SECRETS.toml).unwrap();
+        let from_json: PatternsFile = SECRETS.load().unwrap();
+        assert_eq!(from_toml.allow, from_json.allow);
+        assert_eq!(
+            format!("{:?}", from_toml.pattern),
+            format!("{:?}", from_json.pattern)
+        );
     }
 
     #[test]

@@ -42,9 +42,20 @@ fn pair(s: &str) -> Option<(String, String)> {
 }
 
 impl SensitiveNames {
+    /// The embedded `rules/sensitive-names.toml` (from its JSON, see build.rs).
+    pub fn embedded() -> Result<SensitiveNames> {
+        Ok(SensitiveNames::from_file(
+            crate::rules::SENSITIVE_NAMES.load()?,
+        ))
+    }
+
+    #[cfg(test)]
     pub fn from_toml(text: &str) -> Result<SensitiveNames> {
-        let f: NamesFile = toml::from_str(text)?;
-        Ok(SensitiveNames {
+        Ok(SensitiveNames::from_file(toml::from_str(text)?))
+    }
+
+    fn from_file(f: NamesFile) -> SensitiveNames {
+        SensitiveNames {
             words: f.secret_words.into_iter().collect(),
             pairs: f.secret_pairs.iter().filter_map(|p| pair(p)).collect(),
             whole: f.whole_names.into_iter().collect(),
@@ -52,7 +63,7 @@ impl SensitiveNames {
             not_last: f.not_if.last_word.into_iter().collect(),
             not_any: f.not_if.any_word.into_iter().collect(),
             not_pairs: f.not_if.pairs.iter().filter_map(|p| pair(p)).collect(),
-        })
+        }
     }
 
     /// Is `name` (an identifier, key or variable name) secret-like?
@@ -170,7 +181,7 @@ mod tests {
     use super::*;
 
     fn names() -> SensitiveNames {
-        SensitiveNames::from_toml(crate::rules::SENSITIVE_NAMES_TOML).unwrap()
+        SensitiveNames::from_toml(crate::rules::SENSITIVE_NAMES.toml).unwrap()
     }
 
     #[test]

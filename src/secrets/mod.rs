@@ -14,7 +14,7 @@ use crate::finding::{stable_hash, Severity};
 use crate::keywords::KeywordSet;
 use crate::rules::{self, SensitiveNames};
 use anyhow::{Context, Result};
-use pattern::{parse_patterns, Pattern, PatternSpec};
+use pattern::{Pattern, PatternSpec, PatternsFile};
 use regex::bytes::RegexSet;
 use regex_automata::{Anchored, Input};
 use std::collections::BTreeMap;
@@ -60,7 +60,9 @@ impl SecretEngine {
     /// The built-in patterns, then `extra` (from the user's config), with a
     /// global allowlist of regexes matched against each secret.
     pub fn new(extra: Vec<PatternSpec>, allowlist: &[String]) -> Result<SecretEngine> {
-        let file = parse_patterns(rules::SECRETS_TOML).context("embedded rules/secrets.toml")?;
+        let file: PatternsFile = rules::SECRETS
+            .load()
+            .context("embedded rules/secrets.toml")?;
         let mut specs = file.pattern;
         for spec in &extra {
             Pattern::check(spec)?;
@@ -518,6 +520,7 @@ fn dedup_overlaps(mut hits: Vec<(usize, SecretHit)>) -> Vec<SecretHit> {
 mod tests {
     use super::*;
     use crate::classify::Lang;
+    use pattern::parse_patterns;
 
     fn engine() -> SecretEngine {
         SecretEngine::new(Vec::new(), &[]).unwrap()
@@ -586,7 +589,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles_and_has_examples() {
-        let specs = parse_patterns(rules::SECRETS_TOML).unwrap().pattern;
+        let specs = parse_patterns(rules::SECRETS.toml).unwrap().pattern;
         assert!(specs.len() >= 40, "only {} patterns", specs.len());
         let mut ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
         ids.sort();
