@@ -124,7 +124,15 @@ impl KeywordSet {
             (transitions > MAX_TRANSITIONS).then_some(SetTooLarge { transitions })
         };
         // The trie: state 0 is the root; `own` lists the keywords ending at a state.
-        let mut trie: Vec<u32> = vec![NONE; stride];
+        // Room for a state per keyword byte (the most there can be), so that the
+        // table is not copied each time it outgrows its allocation.
+        let most_states = 1 + keywords.iter().map(|k| k.as_ref().len()).sum::<usize>();
+        let mut trie: Vec<u32> = Vec::with_capacity(
+            most_states
+                .saturating_mul(stride)
+                .min(MAX_TRANSITIONS + stride),
+        );
+        trie.resize(stride, NONE);
         let mut own: Vec<Vec<u32>> = vec![Vec::new()];
         for (k, word) in keywords.iter().enumerate() {
             let mut s = 0usize;
