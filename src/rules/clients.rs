@@ -247,11 +247,6 @@ pub struct Prefilter {
 }
 
 impl HttpClientsFile {
-    #[cfg(test)]
-    pub fn from_toml(text: &str) -> anyhow::Result<HttpClientsFile> {
-        Ok(toml::from_str(text)?)
-    }
-
     pub fn lang(&self, lang: &str) -> Option<&HttpClients> {
         self.langs.get(lang)
     }
@@ -349,11 +344,6 @@ pub struct LogSinks {
 }
 
 impl LogSinksFile {
-    #[cfg(test)]
-    pub fn from_toml(text: &str) -> anyhow::Result<LogSinksFile> {
-        Ok(toml::from_str(text)?)
-    }
-
     pub fn lang(&self, lang: &str) -> Option<&LogSinks> {
         self.langs.get(lang)
     }
@@ -443,7 +433,7 @@ mod tests {
 
     #[test]
     fn data_files_parse_and_classify() {
-        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS.toml).unwrap();
+        let h = crate::rules::http_clients();
         let py = h.lang("python").unwrap();
         assert_eq!(
             py.classify("requests.get")
@@ -456,7 +446,7 @@ mod tests {
         );
         assert!(py.classify("requests.Session.mount").is_none());
         assert!(py.session_client("httpx.AsyncClient").is_some());
-        let l = LogSinksFile::from_toml(crate::rules::LOG_SINKS.toml).unwrap();
+        let l = crate::rules::log_sinks();
         let py = l.lang("python").unwrap();
         assert!(py.is_sink("print", true));
         assert!(py.is_sink("logging.getLogger.info", true));
@@ -472,7 +462,7 @@ mod tests {
     /// `modules`, or one of its segments in `words` or `keywords`.
     #[test]
     fn python_prefilter_covers_every_client() {
-        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS.toml).unwrap();
+        let h = crate::rules::http_clients();
         let py = h.lang("python").unwrap();
         let pf = &py.prefilter;
         let callees = py
@@ -506,7 +496,7 @@ mod tests {
     /// `modules`, or one of its segments (a global: `fetch`, `WebSocket`) in `words`.
     #[test]
     fn js_prefilter_covers_every_client() {
-        let h = HttpClientsFile::from_toml(crate::rules::HTTP_CLIENTS.toml).unwrap();
+        let h = crate::rules::http_clients();
         let js = h.lang("javascript").unwrap();
         let pf = &js.prefilter;
         let callees = js

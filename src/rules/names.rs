@@ -49,11 +49,6 @@ impl SensitiveNames {
         ))
     }
 
-    #[cfg(test)]
-    pub fn from_toml(text: &str) -> Result<SensitiveNames> {
-        Ok(SensitiveNames::from_file(toml::from_str(text)?))
-    }
-
     fn from_file(f: NamesFile) -> SensitiveNames {
         SensitiveNames {
             words: f.secret_words.into_iter().collect(),
@@ -181,7 +176,7 @@ mod tests {
     use super::*;
 
     fn names() -> SensitiveNames {
-        SensitiveNames::from_toml(crate::rules::SENSITIVE_NAMES.toml).unwrap()
+        SensitiveNames::embedded().unwrap()
     }
 
     #[test]

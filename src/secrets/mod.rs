@@ -520,7 +520,6 @@ fn dedup_overlaps(mut hits: Vec<(usize, SecretHit)>) -> Vec<SecretHit> {
 mod tests {
     use super::*;
     use crate::classify::Lang;
-    use pattern::parse_patterns;
 
     fn engine() -> SecretEngine {
         SecretEngine::new(Vec::new(), &[]).unwrap()
@@ -589,7 +588,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles_and_has_examples() {
-        let specs = parse_patterns(rules::SECRETS.toml).unwrap().pattern;
+        let specs = rules::SECRETS.load::<PatternsFile>().unwrap().pattern;
         assert!(specs.len() >= 40, "only {} patterns", specs.len());
         let mut ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
         ids.sort();

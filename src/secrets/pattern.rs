@@ -675,7 +675,7 @@ mod tests {
     /// them (look-around at a span's edges sees the bytes beyond it).
     #[test]
     fn gate_regexes_agree_with_meta_regexes() {
-        let file = parse_patterns(crate::rules::SECRETS.toml).unwrap();
+        let file: PatternsFile = crate::rules::SECRETS.load().unwrap();
         let mut rng = crate::test_rng(0x9e37_79b9_7f4a_7c15);
         let (mut gates, mut matched) = (0, 0);
         for spec in &file.pattern {
@@ -724,7 +724,7 @@ mod tests {
     /// keywords are common words in code (their windows are most of the work).
     #[test]
     fn built_in_patterns_with_context_have_gates() {
-        let file = parse_patterns(crate::rules::SECRETS.toml).unwrap();
+        let file: PatternsFile = crate::rules::SECRETS.load().unwrap();
         for id in ["discord-bot-token", "evm-private-key", "gateio-api-key"] {
             let spec = file.pattern.iter().find(|p| p.id == id).unwrap();
             assert!(
