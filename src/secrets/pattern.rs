@@ -129,7 +129,7 @@ impl GateRegex {
                 thompson::Config::new()
                     .utf8(false)
                     .which_captures(thompson::WhichCaptures::None)
-                    .nfa_size_limit(Some(32 << 20)),
+                    .nfa_size_limit(Some(NFA_SIZE_LIMIT)),
             )
             .build_from_hir(hir)
             .ok()?;
@@ -361,13 +361,17 @@ fn parse_hir(re: &str) -> Option<regex_syntax::hir::Hir> {
 /// costs 3-5% more instructions than 32 MiB on the bench trees, 128 KiB 7-11%.
 const LAZY_DFA_CACHE: usize = 256 << 10;
 
+/// The most memory a regex's compiled NFA may take (the `regex` crate's
+/// `size_limit`), for every regex of this module whichever engine runs it.
+const NFA_SIZE_LIMIT: usize = 32 << 20;
+
 /// A regex for allowlists and other whole-string checks.
 pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
     // Secrets are ASCII: Unicode-aware classes (`\w`, `\d`, `\s`) would only make
     // the automata larger and slower to build.
     RegexBuilder::new(re)
         .unicode(false)
-        .size_limit(32 << 20)
+        .size_limit(NFA_SIZE_LIMIT)
         .dfa_size_limit(LAZY_DFA_CACHE)
         .build()
 }
@@ -376,7 +380,7 @@ pub(crate) fn build(re: &str) -> Result<Regex, regex::Error> {
 pub(crate) fn build_set(res: &[String]) -> Result<RegexSet, regex::Error> {
     RegexSetBuilder::new(res)
         .unicode(false)
-        .size_limit(32 << 20)
+        .size_limit(NFA_SIZE_LIMIT)
         .dfa_size_limit(LAZY_DFA_CACHE)
         .build()
 }
@@ -404,7 +408,7 @@ fn meta_builder() -> meta::Builder {
         meta::Config::new()
             .match_kind(MatchKind::LeftmostFirst)
             .utf8_empty(false)
-            .nfa_size_limit(Some(32 << 20))
+            .nfa_size_limit(Some(NFA_SIZE_LIMIT))
             .hybrid_cache_capacity(LAZY_DFA_CACHE)
             // A pattern's regex searches windows its gate let through, a few
             // hundred bytes from a keyword: finding the regex's literals for a
