@@ -891,11 +891,11 @@ fn code_rules(
             false,
         );
     }
-    // Rust's screen runs in `extract_for_rules`, on the tokens the item split reads.
+    // Rust's and Python's screens run in their `extract_for_rules`, on the
+    // tokens their selectors read.
     let too_deep = match lang {
         Lang::JavaScript => js::too_deep(&src.bytes),
-        Lang::Rust => None,
-        _ => python::too_deep(&src.bytes),
+        _ => None,
     };
     if let Some(reason) = too_deep {
         return (note(reason), false);
@@ -930,7 +930,10 @@ fn code_rules(
             (x.facts, err, false)
         }
         _ => {
-            let x = python::extract(&text, sinks);
+            let x = match python::extract_for_rules(&text, sinks) {
+                Ok(x) => x,
+                Err(reason) => return (note(reason), false),
+            };
             (x.facts, x.syntax_error, true)
         }
     };

@@ -320,6 +320,176 @@ pub struct ImplFn {
     pub span: ByteSpan,
 }
 
+impl Facts {
+    /// Move every span through `f` (a selector's kept text back to the
+    /// file's offsets). Structs are taken apart field by field, so that a
+    /// span added to a fact later cannot be left out here unnoticed.
+    pub fn map_spans(&mut self, f: &impl Fn(usize) -> usize) {
+        let sp = |s: &mut ByteSpan| *s = (f(s.0), f(s.1));
+        let Facts {
+            calls,
+            assigns,
+            refs,
+            log_calls,
+            templates,
+            records,
+            impl_fns,
+        } = self;
+        for c in calls {
+            let Call {
+                callee: _,
+                resolved: _,
+                span,
+                callee_span,
+                scope: _,
+                args,
+                kwargs,
+                star_args: _,
+                star_kwargs: _,
+                receiver,
+                chain,
+            } = c;
+            sp(span);
+            sp(callee_span);
+            args.iter_mut().for_each(|v| v.map_spans(f));
+            kwargs.iter_mut().chain(chain).for_each(|k| k.map_spans(f));
+            if let Some(r) = receiver {
+                let Ctor {
+                    callee: _,
+                    kwargs,
+                    star_kwargs: _,
+                } = Rc::make_mut(r);
+                kwargs.iter_mut().for_each(|k| k.map_spans(f));
+            }
+        }
+        for a in assigns {
+            let Assign {
+                target: _,
+                resolved_target: _,
+                value,
+                scope: _,
+                span,
+                default: _,
+                property: _,
+            } = a;
+            value.map_spans(f);
+            sp(span);
+        }
+        for r in refs {
+            let Ref { path: _, span } = r;
+            sp(span);
+        }
+        for l in log_calls {
+            let LogCall {
+                sink: _,
+                span,
+                names,
+            } = l;
+            sp(span);
+            names.iter_mut().for_each(|n| n.map_spans(f));
+        }
+        for t in templates {
+            let Template { pieces, span } = t;
+            sp(span);
+            pieces.iter_mut().for_each(|p| p.map_spans(f));
+        }
+        for r in records {
+            let Record {
+                name: _,
+                span,
+                auto_repr,
+                fields,
+            } = r;
+            sp(span);
+            if let Some(s) = auto_repr {
+                sp(s);
+            }
+            for fl in fields {
+                let RecordField {
+                    name: _,
+                    ty: _,
+                    hidden: _,
+                    span,
+                } = fl;
+                sp(span);
+            }
+        }
+        for i in impl_fns {
+            let ImplFn {
+                interface: _,
+                self_ty: _,
+                method: _,
+                always_ok: _,
+                span,
+            } = i;
+            sp(span);
+        }
+    }
+}
+
+impl Value {
+    fn map_spans(&mut self, f: &impl Fn(usize) -> usize) {
+        let Value { kind, span } = self;
+        *span = (f(span.0), f(span.1));
+        match kind {
+            ValueKind::Call(c) => {
+                let CallValue {
+                    callee: _,
+                    resolved: _,
+                    args,
+                    kwargs,
+                    star_kwargs: _,
+                } = c.as_mut();
+                args.iter_mut().for_each(|v| v.map_spans(f));
+                kwargs.iter_mut().for_each(|k| k.map_spans(f));
+            }
+            ValueKind::Dict(entries) => entries.iter_mut().for_each(|(_, v)| v.map_spans(f)),
+            ValueKind::Template(pieces) => pieces.iter_mut().for_each(|p| p.map_spans(f)),
+            ValueKind::Bool(_)
+            | ValueKind::None
+            | ValueKind::Str(_)
+            | ValueKind::Num(_)
+            | ValueKind::Name { .. }
+            | ValueKind::Other => {}
+        }
+    }
+}
+
+impl Kwarg {
+    fn map_spans(&mut self, f: &impl Fn(usize) -> usize) {
+        let Kwarg {
+            name: _,
+            value,
+            span,
+        } = self;
+        value.map_spans(f);
+        *span = (f(span.0), f(span.1));
+    }
+}
+
+impl Piece {
+    fn map_spans(&mut self, f: &impl Fn(usize) -> usize) {
+        match self {
+            Piece::Name(n) => n.map_spans(f),
+            Piece::Lit(_) | Piece::Other => {}
+        }
+    }
+}
+
+impl NameRef {
+    fn map_spans(&mut self, f: &impl Fn(usize) -> usize) {
+        let NameRef {
+            text: _,
+            resolved: _,
+            span,
+            through: _,
+            ty: _,
+            scope: _,
+        } = self;
+        *span = (f(span.0), f(span.1));
+    }
+}
+
 /// `a.b.c` → `("a.b", "c")`: a path before and after its last dot. Callee
 /// paths are split on every call fact of every file; memchr's reverse search
 /// costs a third of the standard library's char search on them.

@@ -3,7 +3,9 @@
 
 pub mod facts;
 pub mod js;
+pub mod kept;
 pub mod python;
+pub mod python_select;
 pub mod rust;
 pub mod rust_items;
 pub mod rust_select;

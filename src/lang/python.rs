@@ -135,6 +135,50 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
     None
 }
 
+/// [`extract`] for the code rules: the file without the function bodies no
+/// code rule needs (see [`super::python_select`]), with the findings of the
+/// whole file; or why it is not parsed (nested too deep, see [`too_deep`]).
+/// The whole file is parsed when nothing can be dropped, when the kept text
+/// has a syntax error (the report names the file's first error), or when a
+/// name a dropped body assigns is also assigned a URL in the kept text (the
+/// plaintext rule may read a URL variable from another scope, and agrees only
+/// when every assignment does).
+pub fn extract_for_rules(source: &str, sinks: &LogSinks) -> Result<Extracted, String> {
+    use super::python_select::Selected;
+    let sel = match super::python_select::selector().select(source) {
+        Selected::Kept(sel) => sel,
+        Selected::TooDeep(reason) => return Err(reason),
+        Selected::Whole { screened } => {
+            if !screened {
+                if let Some(reason) = too_deep(source.as_bytes()) {
+                    return Err(reason);
+                }
+            }
+            return Ok(extract(source, sinks));
+        }
+    };
+    let x = extract(&sel.kept.text, sinks);
+    let url_elsewhere = x.facts.assigns.iter().any(|a| {
+        let url = match &a.value.kind {
+            ValueKind::Str(s) => s.contains("://"),
+            ValueKind::Template(p) => matches!(p.first(), Some(Piece::Lit(l)) if l.contains("://")),
+            _ => false,
+        };
+        url && sel
+            .assigned
+            .contains(a.target.split(['.', '[']).next().unwrap_or(""))
+    });
+    if x.syntax_error.is_some() || url_elsewhere {
+        return Ok(extract(source, sinks));
+    }
+    let mut facts = x.facts;
+    facts.map_spans(&|at| sel.kept.in_file(at));
+    Ok(Extracted {
+        facts,
+        syntax_error: None,
+    })
+}
+
 /// Parse and extract facts. Never panics on bad input; deep nesting must be
 /// screened with [`too_deep`] first.
 pub fn extract(source: &str, sinks: &LogSinks) -> Extracted {

@@ -337,7 +337,7 @@ fn extract_inner(source: &str, sinks: &LogSinks) -> Extracted {
 }
 
 /// Parse `content` (the file's text from `base` on, or pieces of it: see
-/// [`KeptText`](super::rust_select::KeptText), empty for the whole text) and
+/// [`KeptText`](super::kept::KeptText), empty for the whole text) and
 /// extract facts with spans in `source`.
 fn extract_text(
     source: &str,
@@ -392,7 +392,7 @@ struct Offsets<'a> {
     line_starts: Vec<usize>,
     ascii: bool,
     /// Where the pieces of the parsed text are in the file's text (see
-    /// [`KeptText`](super::rust_select::KeptText)); empty: it is the file's text.
+    /// [`KeptText`](super::kept::KeptText)); empty: it is the file's text.
     pieces: &'a [(usize, usize)],
 }
 
@@ -427,13 +427,7 @@ impl<'a> Offsets<'a> {
 
     /// The offset in the file's text of a byte offset in the parsed text.
     fn in_file(&self, at: usize) -> usize {
-        match self.pieces.partition_point(|p| p.0 <= at) {
-            0 => at,
-            i => {
-                let (parsed, file) = self.pieces[i - 1];
-                at - parsed + file
-            }
-        }
+        super::kept::in_file(self.pieces, at)
     }
 }
 

@@ -97,14 +97,14 @@ struct Token {
     end: usize,
 }
 
-fn is_ident_start(b: u8) -> bool {
+pub(super) fn is_ident_start(b: u8) -> bool {
     b.is_ascii_alphabetic() || b == b'_' || b >= 0x80
 }
 
 /// The bytes that continue an identifier or a number: ASCII letters and
 /// digits, `_`, and every byte of a non-ASCII character. A table: most of a
 /// file's bytes go through this test, and a lookup is a third of the compares.
-static IDENT_CONTINUE: [bool; 256] = {
+pub(super) static IDENT_CONTINUE: [bool; 256] = {
     let mut t = [false; 256];
     let mut b = 0;
     while b < 256 {
@@ -115,7 +115,7 @@ static IDENT_CONTINUE: [bool; 256] = {
     t
 };
 
-fn is_ident_continue(b: u8) -> bool {
+pub(super) fn is_ident_continue(b: u8) -> bool {
     IDENT_CONTINUE[usize::from(b)]
 }
 

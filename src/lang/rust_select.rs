@@ -25,6 +25,7 @@
 //!   struct could derive `Debug` over a secret field; items calling
 //!   `format!`-like macros whose arguments hold a `?` and a secret word.
 
+pub use super::kept::KeptText;
 use super::rust::Imports;
 use super::rust_items::{split, Item, Kind, Split};
 use crate::checks::debug_derive::prints_secret;
@@ -487,20 +488,6 @@ fn field_names(text: &[u8], mut f: impl FnMut(&[u8]) -> bool) -> bool {
         }
     }
     false
-}
-
-/// The kept items of a file, one after the other, and where each piece of
-/// them is in the file: syn reads only these bytes (a file's kept items are
-/// typically a tenth of it, and syn's lexer and span table cost by the byte,
-/// spaces too).
-#[derive(Debug)]
-pub struct KeptText {
-    pub text: String,
-    /// For each piece of `text` (a run of the file with no item dropped
-    /// inside), its start in `text` and in the file's text; in order. Pieces
-    /// are one newline apart, so that no two tokens join and a position at the
-    /// end of a piece is told from the start of the next.
-    pub pieces: Vec<(usize, usize)>,
 }
 
 /// `src` without the items whose `keep` is false.
