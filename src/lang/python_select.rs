@@ -67,6 +67,9 @@ pub struct Selector {
     secret_ac: AhoCorasick,
     /// Per pattern of `secret_ac`: its text and roles.
     secret: Vec<(String, u8)>,
+    /// A prefilter for `words` and `sink_words`: their first bytes and lengths.
+    word_firsts: [bool; 256],
+    word_lens: u64,
     /// Pairs of secret words, as pattern indices (both in one token).
     pairs: Vec<(usize, usize)>,
     /// Dotted paths of the rule data: an import binding one of them, a
@@ -177,6 +180,11 @@ impl Selector {
             .ascii_case_insensitive(true)
             .build(secret.iter().map(|(p, _)| p))
             .expect("python selector secret words");
+        let (mut word_firsts, mut word_lens) = ([false; 256], 0u64);
+        for w in words.iter().chain(&sink_words) {
+            word_firsts[usize::from(w.as_bytes()[0])] = true;
+            word_lens |= 1 << w.len().min(63);
+        }
         Selector {
             words: words.into_iter().collect(),
             sink_words: sink_words.into_iter().collect(),
@@ -187,6 +195,8 @@ impl Selector {
                 .collect(),
             secret_ac,
             secret,
+            word_firsts,
+            word_lens,
             pairs,
             paths,
             schemes: pt.schemes.iter().map(|s| s.to_ascii_lowercase()).collect(),
@@ -558,19 +568,22 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
                 }
                 b'0'..=b'9' => i = number_end(src, i),
                 c if is_ident_start(c) => {
-                    let end = ident_end(src, i);
+                    // A string's prefix (`f"…"`) is no identifier: its token goes.
+                    let before = toks.len();
+                    let end = push_ident(&mut toks, &mut names, src, i, nested(depth));
                     if matches!(src.get(end), Some(b'"' | b'\'')) {
                         if let Some(f) = string_prefix(&src[i..end]) {
+                            toks.truncate(before);
                             i = string(src, end, f, &mut toks, &mut names)
                                 .ok_or(Stop::Unfollowed)?;
                             continue;
                         }
                     }
-                    let nth = toks.len() - o.line.first_tok as usize;
+                    let nth = before - o.line.first_tok as usize;
                     if nth < 2 {
                         let word = &src[i..end];
                         let after_async = nth == 1 && {
-                            let t = toks[toks.len() - 1];
+                            let t = toks[before - 1];
                             &src[t.start as usize..t.end as usize] == b"async"
                         };
                         o.line.kind = match word {
@@ -581,7 +594,7 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
                             _ => o.line.kind,
                         };
                     }
-                    i = push_ident(&mut toks, &mut names, src, i, nested(depth));
+                    i = end;
                 }
                 _ => i += 1,
             }
@@ -689,14 +702,28 @@ struct Names {
 const SCREENED: u8 = 0x80;
 const BOUND: u8 = 0x40;
 
-/// Byte equality for short slices without a call to `memcmp`.
-fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        false
-    } else if a.len() > 16 {
-        a == b
-    } else {
-        a.iter().zip(b).all(|(x, y)| x == y)
+/// Are the `len` bytes of `src` at `a` and at `b` the same? Eight at a time
+/// (identifiers are short: a call to `memcmp` costs more than comparing).
+fn same_at(src: &[u8], a: usize, b: usize, len: usize) -> bool {
+    let word = |at: usize| {
+        src.get(at..at + 8)
+            .map(|w| u64::from_le_bytes(w.try_into().expect("8")))
+    };
+    let mut k = 0;
+    while k + 8 <= len {
+        if word(a + k) != word(b + k) {
+            return false;
+        }
+        k += 8;
+    }
+    let rest = len - k;
+    if rest == 0 {
+        return true;
+    }
+    match (word(a + k), word(b + k)) {
+        // Both have eight bytes to read: compare the first `rest` of them.
+        (Some(x), Some(y)) => (x ^ y) & (u64::MAX >> (8 * (8 - rest))) == 0,
+        _ => src[a + k..a + len] == src[b + k..b + len],
     }
 }
 
@@ -725,7 +752,6 @@ impl Names {
             }
         }
         let mask = self.table.len() - 1;
-        let text = &src[start as usize..(start + len) as usize];
         let mut i = home(hash) & mask;
         loop {
             let (h, id) = self.table[i];
@@ -738,7 +764,7 @@ impl Names {
             }
             if h == hash {
                 let (s, l) = self.spans[id as usize - 1];
-                if same(&src[s as usize..(s + l) as usize], text) {
+                if l == len && same_at(src, s as usize, start as usize, len as usize) {
                     return id - 1;
                 }
             }
@@ -962,14 +988,16 @@ impl Selector {
     /// it is when called.
     fn ident_screen(&self, w: &str) -> u8 {
         let mut out = 0;
-        if self.words.contains(w) {
-            out |= 1;
-        }
-        if self.sink_words.contains(w) {
-            out |= 2;
+        let b = w.as_bytes();
+        if self.word_firsts[usize::from(b[0])] && self.word_lens & (1 << b.len().min(63)) != 0 {
+            if self.words.contains(w) {
+                out |= 1;
+            }
+            if self.sink_words.contains(w) {
+                out |= 2;
+            }
         }
         // The identifier's last word (`http_client`, `wsClient`; `rows` is not `ws`).
-        let b = w.as_bytes();
         let last_word = self.receivers.iter().any(|r| {
             let s = b.len().wrapping_sub(r.len());
             b.len() >= r.len()
@@ -1015,7 +1043,24 @@ impl Selector {
 
     /// Is token `k` relevant (see the module docs)? `bound`: a name bound
     /// in the file counts.
+    #[inline]
     fn relevant(&self, src: &str, toks: &[Tok], k: usize, names: &mut Names, bound: bool) -> bool {
+        let t = toks[k];
+        // Most tokens are names judged before.
+        if t.kind == Kind::Ident && t.flags & RELEVANT == 0 {
+            let b = names.bits[t.id as usize];
+            if b & SCREENED != 0 {
+                return b & 1 != 0
+                    || (b & 2 != 0 && t.flags & CALLED != 0)
+                    || (bound && b & BOUND != 0);
+            }
+        }
+        self.judge(src, toks, k, names, bound)
+    }
+
+    /// [`Self::relevant`] for a string or a name not judged yet.
+    #[inline(never)]
+    fn judge(&self, src: &str, toks: &[Tok], k: usize, names: &mut Names, bound: bool) -> bool {
         let t = toks[k];
         if t.flags & RELEVANT != 0 {
             return true;
