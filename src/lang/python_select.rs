@@ -606,18 +606,53 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
     Ok(Scan { toks, lines, names })
 }
 
-/// Only blanks, line continuations and comments between `a` and `b`?
+/// Is the text between the tokens ending at `a` and starting at `b` only
+/// blanks, line continuations, comments, quotes and string prefixes (the two
+/// are strings of one implicit concatenation)?
 fn adjacent(src: &[u8], a: u32, b: u32) -> bool {
     let gap = &src[a as usize..b as usize];
     let mut i = 0;
     while i < gap.len() {
         match gap[i] {
-            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' => i += 1,
+            b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\' | b'"' | b'\'' => i += 1,
+            // Letters between two tokens: a prefix (every name is a token).
+            c if c.is_ascii_alphabetic() => i += 1,
             b'#' => i += memchr::memchr(b'\n', &gap[i..]).unwrap_or(gap.len() - i),
             _ => return false,
         }
     }
     true
+}
+
+/// Could the string (or implicit concatenation) between `start` and `end`
+/// (its text, quotes left out) be a key: followed by a `:` (a dict entry) or
+/// preceded by a `[` (a subscript)?
+fn key_position(src: &[u8], end: u32, start: u32) -> bool {
+    let blank = |c: u8| matches!(c, b' ' | b'\t' | b'\r' | b'\n' | b'\x0c' | b'\\');
+    // After the closing quotes (at most three).
+    let mut j = end as usize;
+    let quote = src.get(j).copied();
+    while j < src.len() && Some(src[j]) == quote && j < end as usize + 3 {
+        j += 1;
+    }
+    while j < src.len() && blank(src[j]) {
+        j += 1;
+    }
+    if matches!(src.get(j), Some(b':' | b'#')) {
+        return true;
+    }
+    // Before the opening quotes and prefix.
+    let mut j = start as usize;
+    while j > 0 && matches!(src[j - 1], b'"' | b'\'') {
+        j -= 1;
+    }
+    while j > 0 && src[j - 1].is_ascii_alphabetic() {
+        j -= 1;
+    }
+    while j > 0 && blank(src[j - 1]) {
+        j -= 1;
+    }
+    j > 0 && src[j - 1] == b'['
 }
 
 /// The offset just after the last non-blank byte before `i` on its line.
@@ -1078,6 +1113,31 @@ impl Selector {
                     || (bound && bits & BOUND != 0)
             }
             Kind::Str | Kind::FStr => {
+                // The strings of one implicit concatenation are one value.
+                let bytes = src.as_bytes();
+                let (mut first, mut last) = (k, k);
+                while first > 0
+                    && toks[first - 1].kind != Kind::Ident
+                    && adjacent(bytes, toks[first - 1].end, toks[first].start)
+                {
+                    first -= 1;
+                }
+                while toks.get(last + 1).is_some_and(|n| {
+                    n.kind != Kind::Ident && adjacent(bytes, toks[last].end, n.start)
+                }) {
+                    last += 1;
+                }
+                let joined: std::borrow::Cow<'_, [u8]> = if first == last {
+                    text.into()
+                } else {
+                    toks[first..=last]
+                        .iter()
+                        .flat_map(|t| &bytes[t.start as usize..t.end as usize])
+                        .copied()
+                        .collect::<Vec<u8>>()
+                        .into()
+                };
+                let text = &joined[..];
                 // Not ASCII, or an escape that could spell any character
                 // (`\x68ttp://`, `\N{…}`).
                 if !text.is_ascii()
@@ -1088,20 +1148,17 @@ impl Selector {
                 {
                     return true;
                 }
-                // A plaintext scheme at the start, or a start of one followed
-                // by another string (implicit concatenation).
+                // A plaintext scheme at the start.
                 let scheme = self.schemes.iter().any(|s| {
-                    let s = s.as_bytes();
-                    if text.len() >= s.len() {
-                        text[..s.len()].eq_ignore_ascii_case(s)
-                    } else {
-                        s[..text.len()].eq_ignore_ascii_case(text)
-                            && toks.get(k + 1).is_some_and(|n| {
-                                n.kind != Kind::Ident && adjacent(src.as_bytes(), t.end, n.start)
-                            })
-                    }
+                    text.len() >= s.len() && text[..s.len()].eq_ignore_ascii_case(s.as_bytes())
                 });
-                scheme || self.secret_words(text, memchr::memchr(b'=', text).is_some())
+                // A string's words matter as a key (a credential under a dict
+                // key or a subscript, `{"X-API-KEY": k}`, `h["Authorization"]`)
+                // or with a `=` (the `apikey=` of a query string); a route or a
+                // message is neither.
+                let has_eq = memchr::memchr(b'=', text).is_some();
+                let key = key_position(bytes, toks[last].end, toks[first].start);
+                scheme || ((has_eq || key) && self.secret_words(text, has_eq))
             }
         }
     }
@@ -1522,8 +1579,14 @@ def helper(a, b):
         // A secret in a query string, through an f-string, `%` and implicit concatenation.
         "def f(k):\n    return fetch(f\"https://x.io/v1?apikey={k}\")\n",
         "def f(v):\n    return fetch(\"https://x.io/v1?key=%s\" % v)\n",
-        "import requests\ndef f():\n    return requests.get(\"ht\" \"tp://example.com/x\", timeout=3)\n",
-        "import requests\ndef f():\n    return requests.get(\"\\x68ttp://example.com/x\", timeout=3)\n",
+        // A plaintext URL in a variable another scope sends, spelt by an
+        // implicit concatenation or an escape.
+        "class C:\n    def f(self):\n        u = \"ht\" \"tp://example.com/x\"\n        return u\n    def b(self):\n        return self.session.get(u)\n",
+        "class C:\n    def f(self):\n        u = \"\\x68ttp://example.com/x\"\n        return u\n    def b(self):\n        return self.session.get(u)\n",
+        // A credential under a dict key, split by an implicit concatenation.
+        "import logging\nclass C:\n    def f(self):\n        return self._post(\"o\", headers={\"X-API-KEY\": self._k})\n    def b(self):\n        logging.info(self._k)\n",
+        "import logging\nclass C:\n    def f(self):\n        return self._post(\"o\", headers={\"X-API\" \"-KEY\": self._k})\n    def b(self):\n        logging.info(self._k)\n",
+        "import logging\ndef f(t):\n    h = {}\n    h[\"Authorization\"] = t\n    logging.info(h)\n",
         // A log of a name sent as a credential elsewhere.
         "import logging\nclass C:\n    def a(self, t):\n        self.h = {\"Authorization\": t}\n    def f(self):\n        logging.info(self.h)\n",
         "def f(api_secret):\n    print(api_secret)\n",
