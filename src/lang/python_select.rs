@@ -13,8 +13,9 @@
 //! * an identifier names what the rule data reads: the root of a dotted path
 //!   of `rules/http-clients.toml` or `rules/log-sinks.toml` (`requests`,
 //!   `ssl`, `os`, `print`: an unbound name resolves as a builtin), a TLS
-//!   setting (`verify`, `check_hostname`), a word that makes an untyped
-//!   receiver a client (`self.http_client`), `global`/`nonlocal`;
+//!   setting (`verify`, `check_hostname`), `global`/`nonlocal`;
+//! * a session method is called on a receiver whose name makes it a client
+//!   (`self.http_client.get(`: the plaintext rule reads its URL);
 //! * an identifier is bound at module or class level to something that does
 //!   (an import of a path the rule data names or holds, an assignment whose
 //!   value mentions such a name: `session = requests.Session()`);
@@ -61,6 +62,8 @@ pub struct Selector {
     words: HashSet<String>,
     /// Sinks' names: relevant when called.
     sink_words: HashSet<String>,
+    /// Methods that send a request on a session (`get`, `ws_connect`).
+    session_methods: HashSet<String>,
     /// Last words that make an untyped receiver a client, lowercase.
     receivers: Vec<String>,
     /// The secret words, any case (pairs' halves too).
@@ -181,13 +184,19 @@ impl Selector {
             .build(secret.iter().map(|(p, _)| p))
             .expect("python selector secret words");
         let (mut word_firsts, mut word_lens) = ([false; 256], 0u64);
-        for w in words.iter().chain(&sink_words) {
+        let session_methods: HashSet<String> = clients
+            .client
+            .iter()
+            .flat_map(|c| c.session_methods.iter().cloned())
+            .collect();
+        for w in words.iter().chain(&sink_words).chain(&session_methods) {
             word_firsts[usize::from(w.as_bytes()[0])] = true;
             word_lens |= 1 << w.len().min(63);
         }
         Selector {
             words: words.into_iter().collect(),
             sink_words: sink_words.into_iter().collect(),
+            session_methods,
             receivers: pt
                 .receiver_words
                 .iter()
@@ -736,6 +745,10 @@ struct Names {
 
 const SCREENED: u8 = 0x80;
 const BOUND: u8 = 0x40;
+/// [`Slot::bits`] from the screen: a client-like receiver's name, a
+/// session method's.
+const RECEIVER: u8 = 4;
+const SESSION_METHOD: u8 = 8;
 
 /// Are the `len` bytes of `src` at `a` and at `b` the same? Eight at a time
 /// (identifiers are short: a call to `memcmp` costs more than comparing).
@@ -1031,6 +1044,9 @@ impl Selector {
             if self.sink_words.contains(w) {
                 out |= 2;
             }
+            if self.session_methods.contains(w) {
+                out |= SESSION_METHOD;
+            }
         }
         // The identifier's last word (`http_client`, `wsClient`; `rows` is not `ws`).
         let last_word = self.receivers.iter().any(|r| {
@@ -1042,10 +1058,30 @@ impl Selector {
                     || b[s].is_ascii_uppercase()
                     || b[s - 1].is_ascii_digit())
         });
-        if last_word || self.secret_words(b, false) {
+        if last_word {
+            out |= RECEIVER;
+        }
+        if self.secret_words(b, false) {
             out |= 1;
         }
         out
+    }
+
+    /// Is token `k` a session method called on the receiver before it
+    /// (`.get(` in `self.http_client.get(url)`)? An untyped receiver counts
+    /// as a client only then.
+    fn session_call(&self, src: &str, toks: &[Tok], k: usize, names: &mut Names) -> bool {
+        let Some(&t) = toks.get(k) else {
+            return false;
+        };
+        if t.kind != Kind::Ident || t.flags & (AFTER_DOT | CALLED) != AFTER_DOT | CALLED {
+            return false;
+        }
+        let b = &mut names.bits[t.id as usize];
+        if *b & SCREENED == 0 {
+            *b |= SCREENED | self.ident_screen(&src[t.start as usize..t.end as usize]);
+        }
+        *b & SESSION_METHOD != 0
     }
 
     /// Could this text be or hold a secret-like name (`with_value`: or one
@@ -1087,7 +1123,8 @@ impl Selector {
             if b & SCREENED != 0 {
                 return b & 1 != 0
                     || (b & 2 != 0 && t.flags & CALLED != 0)
-                    || (bound && b & BOUND != 0);
+                    || (bound && b & BOUND != 0)
+                    || (b & RECEIVER != 0 && self.session_call(src, toks, k + 1, names));
             }
         }
         self.judge(src, toks, k, names, bound)
@@ -1111,6 +1148,7 @@ impl Selector {
                 bits & 1 != 0
                     || (bits & 2 != 0 && t.flags & CALLED != 0)
                     || (bound && bits & BOUND != 0)
+                    || (bits & RECEIVER != 0 && self.session_call(src, toks, k + 1, names))
             }
             Kind::Str | Kind::FStr => {
                 // The strings of one implicit concatenation are one value.
@@ -1698,5 +1736,37 @@ def helper(a, b):
         }
         assert!(found > 50, "{found} findings");
         assert!(dropped > 100, "{dropped} bodies dropped");
+    }
+}
+
+#[cfg(test)]
+mod probe {
+    /// `PROBE_DIR=… cargo test --release --lib python_select::probe -- --ignored --nocapture`:
+    /// per Python file, its size and the kept text's.
+    #[test]
+    #[ignore]
+    fn kept_sizes() {
+        let dir = std::env::var("PROBE_DIR").expect("PROBE_DIR");
+        let (mut all, mut kept, mut bodies) = (0, 0, 0);
+        for e in walkdir::WalkDir::new(dir) {
+            let e = e.unwrap();
+            if !e.path().extension().is_some_and(|x| x == "py") {
+                continue;
+            }
+            let Ok(src) = std::fs::read_to_string(e.path()) else {
+                continue;
+            };
+            let (k, d) = match super::selector().select(&src) {
+                super::Selected::Kept(s) => (s.kept.text.len(), s.dropped),
+                _ => (src.len(), 0),
+            };
+            all += src.len();
+            kept += k;
+            bodies += d;
+            if src.len() > 20_000 {
+                eprintln!("{:>8} {:>8} {:>5} {}", src.len(), k, d, e.path().display());
+            }
+        }
+        eprintln!("{all} -> {kept} bytes, {bodies} bodies dropped");
     }
 }
