@@ -1750,7 +1750,7 @@ mod probe {
         let (mut all, mut kept, mut bodies) = (0, 0, 0);
         for e in walkdir::WalkDir::new(dir) {
             let e = e.unwrap();
-            if !e.path().extension().is_some_and(|x| x == "py") {
+            if e.path().extension().is_none_or(|x| x != "py") {
                 continue;
             }
             let Ok(src) = std::fs::read_to_string(e.path()) else {
