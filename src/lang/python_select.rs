@@ -284,8 +284,9 @@ const KEYWORDS: &[&str] = &[
 struct Tok {
     start: u32,
     end: u32,
-    /// An identifier's id in [`Names`].
-    id: u32,
+    /// An identifier's [`hash_ident`] (its id in [`Names`] is looked up when
+    /// it is judged: most tokens of a kept body never are).
+    hash: u32,
     kind: Kind,
     flags: u8,
 }
@@ -323,7 +324,6 @@ struct Line {
 struct Scan {
     toks: Vec<Tok>,
     lines: Vec<Line>,
-    names: Names,
 }
 
 /// Why [`scan`] stopped.
@@ -385,7 +385,6 @@ struct Open {
 /// [`super::python::too_deep`] does (the first excess it meets, the same).
 fn scan(src: &[u8]) -> Result<Scan, Stop> {
     let n = src.len();
-    let mut names = Names::new();
     let mut toks: Vec<Tok> = Vec::with_capacity(n / 16);
     let mut lines: Vec<Line> = Vec::with_capacity(n / 64);
     let mut depth: u32 = 0;
@@ -516,9 +515,7 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
                     depth = depth.checked_sub(1).ok_or(Stop::Unfollowed)?;
                     i += 1;
                 }
-                b'"' | b'\'' => {
-                    i = string(src, i, false, &mut toks, &mut names).ok_or(Stop::Unfollowed)?
-                }
+                b'"' | b'\'' => i = string(src, i, false, &mut toks).ok_or(Stop::Unfollowed)?,
                 b'.' if src.get(i + 1).is_some_and(|c| c.is_ascii_digit()) => {
                     i = number_end(src, i + 1);
                 }
@@ -543,13 +540,7 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
                             j += 1;
                         }
                         if j < n && is_ident_start(src[j]) {
-                            i = push_ident(
-                                &mut toks,
-                                &mut names,
-                                src,
-                                j,
-                                AFTER_DOT | nested(depth),
-                            );
+                            i = push_ident(&mut toks, src, j, AFTER_DOT | nested(depth));
                         }
                     }
                 }
@@ -579,12 +570,11 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
                 c if is_ident_start(c) => {
                     // A string's prefix (`f"…"`) is no identifier: its token goes.
                     let before = toks.len();
-                    let end = push_ident(&mut toks, &mut names, src, i, nested(depth));
+                    let end = push_ident(&mut toks, src, i, nested(depth));
                     if matches!(src.get(end), Some(b'"' | b'\'')) {
                         if let Some(f) = string_prefix(&src[i..end]) {
                             toks.truncate(before);
-                            i = string(src, end, f, &mut toks, &mut names)
-                                .ok_or(Stop::Unfollowed)?;
+                            i = string(src, end, f, &mut toks).ok_or(Stop::Unfollowed)?;
                             continue;
                         }
                     }
@@ -612,7 +602,7 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
     if depth != 0 {
         return Err(Stop::Unfollowed);
     }
-    Ok(Scan { toks, lines, names })
+    Ok(Scan { toks, lines })
 }
 
 /// Is the text between the tokens ending at `a` and starting at `b` only
@@ -695,13 +685,7 @@ fn number_end(src: &[u8], mut i: usize) -> usize {
 }
 
 /// Push the identifier starting at `start`; return its end.
-fn push_ident(
-    toks: &mut Vec<Tok>,
-    names: &mut Names,
-    src: &[u8],
-    start: usize,
-    flags: u8,
-) -> usize {
+fn push_ident(toks: &mut Vec<Tok>, src: &[u8], start: usize, flags: u8) -> usize {
     let (mut end, mut hash, mut high) = (start, 0u32, 0u8);
     while let Some(&c) = src.get(end) {
         if !IDENT[usize::from(c)] {
@@ -714,7 +698,7 @@ fn push_ident(
     toks.push(Tok {
         start: start as u32,
         end: end as u32,
-        id: names.intern(src, hash, start as u32, (end - start) as u32),
+        hash,
         kind: Kind::Ident,
         flags: flags | if high < 0x80 { 0 } else { RELEVANT },
     });
@@ -820,6 +804,11 @@ impl Names {
         }
     }
 
+    /// The id of identifier token `t`.
+    fn id_of(&mut self, src: &[u8], t: &Tok) -> u32 {
+        self.intern(src, t.hash, t.start, t.end - t.start)
+    }
+
     fn bind(&mut self, id: u32) {
         let b = &mut self.bits[id as usize];
         if *b & BOUND == 0 {
@@ -836,7 +825,7 @@ fn home(hash: u32) -> usize {
 
 /// Read the string literal whose opening quote is at `q`; push its token
 /// (and, for an f-string, the identifiers of its text); return its end.
-fn string(src: &[u8], q: usize, f: bool, toks: &mut Vec<Tok>, names: &mut Names) -> Option<usize> {
+fn string(src: &[u8], q: usize, f: bool, toks: &mut Vec<Tok>) -> Option<usize> {
     let n = src.len();
     let quote = src[q];
     let triple = src.get(q + 1) == Some(&quote) && src.get(q + 2) == Some(&quote);
@@ -870,7 +859,7 @@ fn string(src: &[u8], q: usize, f: bool, toks: &mut Vec<Tok>, names: &mut Names)
     toks.push(Tok {
         start: body as u32,
         end: close as u32,
-        id: u32::MAX,
+        hash: 0,
         kind: if f { Kind::FStr } else { Kind::Str },
         flags: 0,
     });
@@ -904,7 +893,7 @@ fn string(src: &[u8], q: usize, f: bool, toks: &mut Vec<Tok>, names: &mut Names)
                     if text.get(e) == Some(&b'(') {
                         flags |= CALLED;
                     }
-                    push_ident(toks, names, src, body + a, flags);
+                    push_ident(toks, src, body + a, flags);
                     a = e;
                 }
                 _ => a += 1,
@@ -935,16 +924,12 @@ impl Selector {
         if bytes.len() >= u32::MAX as usize || memchr::memmem::find(bytes, b"def").is_none() {
             return Selected::Whole { screened: false };
         }
-        let Scan {
-            toks,
-            lines,
-            mut names,
-        } = match scan(bytes) {
+        let Scan { toks, lines } = match scan(bytes) {
             Ok(s) => s,
             Err(Stop::TooDeep(reason)) => return Selected::TooDeep(reason),
             Err(Stop::Unfollowed) => return Selected::Whole { screened: false },
         };
-        match self.kept(src, &toks, &lines, &mut names) {
+        match self.kept(src, &toks, &lines, &mut Names::new()) {
             Some(sel) => Selected::Kept(sel),
             None => Selected::Whole { screened: true },
         }
@@ -1077,7 +1062,8 @@ impl Selector {
         if t.kind != Kind::Ident || t.flags & (AFTER_DOT | CALLED) != AFTER_DOT | CALLED {
             return false;
         }
-        let b = &mut names.bits[t.id as usize];
+        let id = names.id_of(src.as_bytes(), &t) as usize;
+        let b = &mut names.bits[id];
         if *b & SCREENED == 0 {
             *b |= SCREENED | self.ident_screen(&src[t.start as usize..t.end as usize]);
         }
@@ -1119,7 +1105,8 @@ impl Selector {
         let t = toks[k];
         // Most tokens are names judged before.
         if t.kind == Kind::Ident && t.flags & RELEVANT == 0 {
-            let b = names.bits[t.id as usize];
+            let id = names.id_of(src.as_bytes(), &t) as usize;
+            let b = names.bits[id];
             if b & SCREENED != 0 {
                 return b & 1 != 0
                     || (b & 2 != 0 && t.flags & CALLED != 0)
@@ -1140,7 +1127,8 @@ impl Selector {
         let text = &src.as_bytes()[t.start as usize..t.end as usize];
         match t.kind {
             Kind::Ident => {
-                let b = &mut names.bits[t.id as usize];
+                let id = names.id_of(src.as_bytes(), &t) as usize;
+                let b = &mut names.bits[id];
                 if *b & SCREENED == 0 {
                     *b |= SCREENED | self.ident_screen(&src[t.start as usize..t.end as usize]);
                 }
@@ -1295,7 +1283,8 @@ impl Selector {
                     };
                     let name = text(t);
                     if target && !KEYWORDS.contains(&name) {
-                        names.bind(t.id);
+                        let id = names.id_of(src.as_bytes(), t);
+                        names.bind(id);
                     }
                 }
             }
