@@ -272,13 +272,52 @@ const BEFORE_DOT: u8 = 16;
 /// Inside brackets.
 const NESTED: u8 = 32;
 
-/// Python's keywords (and soft keywords): never bound names.
-const KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "case", "class",
-    "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if",
-    "import", "in", "is", "lambda", "match", "nonlocal", "not", "or", "pass", "raise", "return",
-    "try", "type", "while", "with", "yield",
-];
+/// Is `w` one of Python's keywords (or soft keywords)? Never a bound name.
+/// A `match` (the compiler switches on the length first), not a scan of a list:
+/// it runs for most logical lines.
+fn is_keyword(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"False"
+            | b"None"
+            | b"True"
+            | b"and"
+            | b"as"
+            | b"assert"
+            | b"async"
+            | b"await"
+            | b"break"
+            | b"case"
+            | b"class"
+            | b"continue"
+            | b"def"
+            | b"del"
+            | b"elif"
+            | b"else"
+            | b"except"
+            | b"finally"
+            | b"for"
+            | b"from"
+            | b"global"
+            | b"if"
+            | b"import"
+            | b"in"
+            | b"is"
+            | b"lambda"
+            | b"match"
+            | b"nonlocal"
+            | b"not"
+            | b"or"
+            | b"pass"
+            | b"raise"
+            | b"return"
+            | b"try"
+            | b"type"
+            | b"while"
+            | b"with"
+            | b"yield"
+    )
+}
 
 #[derive(Clone, Copy, Debug)]
 struct Tok {
@@ -397,9 +436,7 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
             && o.decided
             && (l.last_eq != 0
                 || !toks.get(l.first_tok as usize).is_some_and(|t| {
-                    t.kind == Kind::Ident
-                        && std::str::from_utf8(&src[t.start as usize..t.end as usize])
-                            .is_ok_and(|w| KEYWORDS.contains(&w))
+                    t.kind == Kind::Ident && is_keyword(&src[t.start as usize..t.end as usize])
                 }));
         l.colon_end = o.colon_after;
         lines.push(l);
@@ -1017,6 +1054,37 @@ impl Selector {
         })
     }
 
+    /// [`Self::ident_screen`], remembered per scan thread across files (the
+    /// same names recur from file to file; the screen costs hundreds of
+    /// instructions a name). The answers are this selector's (built once from
+    /// the embedded rule data); the memory is bounded.
+    fn ident_screen_cached(&self, w: &str) -> u8 {
+        /// Names remembered per thread before the memory starts over.
+        const MAX_REMEMBERED: usize = 1 << 16;
+        type Seen = (usize, foldhash::HashMap<Box<str>, u8>);
+        thread_local! {
+            static SEEN: std::cell::RefCell<Seen> = std::cell::RefCell::default();
+        }
+        SEEN.with(|seen| {
+            let (owner, seen) = &mut *seen.borrow_mut();
+            // Another selector's answers (a test's) are not this one's.
+            let me = self as *const Selector as usize;
+            if *owner != me {
+                *owner = me;
+                seen.clear();
+            }
+            if let Some(&bits) = seen.get(w) {
+                return bits;
+            }
+            let bits = self.ident_screen(w);
+            if seen.len() >= MAX_REMEMBERED {
+                seen.clear();
+            }
+            seen.insert(w.into(), bits);
+            bits
+        })
+    }
+
     /// What the screen makes of an identifier: bit 0, it is relevant; bit 1,
     /// it is when called.
     fn ident_screen(&self, w: &str) -> u8 {
@@ -1065,7 +1133,7 @@ impl Selector {
         let id = names.id_of(src.as_bytes(), &t) as usize;
         let b = &mut names.bits[id];
         if *b & SCREENED == 0 {
-            *b |= SCREENED | self.ident_screen(&src[t.start as usize..t.end as usize]);
+            *b |= SCREENED | self.ident_screen_cached(&src[t.start as usize..t.end as usize]);
         }
         *b & SESSION_METHOD != 0
     }
@@ -1130,7 +1198,8 @@ impl Selector {
                 let id = names.id_of(src.as_bytes(), &t) as usize;
                 let b = &mut names.bits[id];
                 if *b & SCREENED == 0 {
-                    *b |= SCREENED | self.ident_screen(&src[t.start as usize..t.end as usize]);
+                    *b |=
+                        SCREENED | self.ident_screen_cached(&src[t.start as usize..t.end as usize]);
                 }
                 let bits = *b;
                 bits & 1 != 0
@@ -1282,7 +1351,7 @@ impl Selector {
                         t.flags & AFTER_DOT == 0
                     };
                     let name = text(t);
-                    if target && !KEYWORDS.contains(&name) {
+                    if target && !is_keyword(name.as_bytes()) {
                         let id = names.id_of(src.as_bytes(), t);
                         names.bind(id);
                     }
