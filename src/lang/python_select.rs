@@ -20,9 +20,10 @@
 //!   (an import of a path the rule data names or holds, an assignment whose
 //!   value mentions such a name: `session = requests.Session()`);
 //! * a sink's name is called (`.info(`, `print(`);
-//! * an identifier or string could be secret-like (the sound screen of
-//!   [`SensitiveNames::screen`]; with a value, for a string holding `=`:
-//!   the `key=` of a query string);
+//! * an identifier could be secret-like (the sound screen of
+//!   [`SensitiveNames::screen`]), or a string could be as a dict key or a
+//!   subscript (`{"X-API-KEY": k}`), or, beside a `=`, with a value (the
+//!   `key=` of a query string); an implicit concatenation is one string;
 //! * a string starts with a plaintext scheme, could spell one through an
 //!   escape or an implicit concatenation, or is not ASCII;
 //! * a statement assigns to an attribute (`self.session = …`: other methods
@@ -751,22 +752,24 @@ fn hash_ident(w: &[u8]) -> u32 {
     w.iter().fold(0, |h, &b| hash_step(h, b))
 }
 
-/// The file's distinct identifiers, interned as the scan reads them: what
-/// the screen made of each (once per name, see [`Selector::ident_screen`]),
-/// and whether it is bound.
+/// The file's distinct identifiers, interned as they are judged: what the
+/// screen made of each (once per name, see [`Selector::ident_screen`]), and
+/// whether it is bound.
 struct Names {
     /// Open addressing: (hash, id + 1); 0 is empty.
     table: Vec<(u32, u32)>,
     /// Per id: where its first occurrence is, and its length.
     spans: Vec<(u32, u32)>,
-    /// Per id: the screen's bits 0 and 1, [`SCREENED`], [`BOUND`].
+    /// Per id: the screen's bits (0, 1, [`RECEIVER`], [`SESSION_METHOD`]),
+    /// [`SCREENED`] once they are in, [`BOUND`].
     bits: Vec<u8>,
     bound: usize,
 }
 
+/// [`Names::bits`]: the screen has judged the name; the name is bound.
 const SCREENED: u8 = 0x80;
 const BOUND: u8 = 0x40;
-/// [`Slot::bits`] from the screen: a client-like receiver's name, a
+/// [`Names::bits`] from the screen: a client-like receiver's name, a
 /// session method's.
 const RECEIVER: u8 = 4;
 const SESSION_METHOD: u8 = 8;
@@ -1086,7 +1089,7 @@ impl Selector {
     }
 
     /// What the screen makes of an identifier: bit 0, it is relevant; bit 1,
-    /// it is when called.
+    /// it is when called; [`RECEIVER`], [`SESSION_METHOD`].
     fn ident_screen(&self, w: &str) -> u8 {
         let mut out = 0;
         let b = w.as_bytes();
