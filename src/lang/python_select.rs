@@ -860,7 +860,7 @@ impl Names {
 
 /// A table slot for a hash: its high bits (the low ones mix poorly).
 fn home(hash: u32) -> usize {
-    ((u64::from(hash) * 0x9E37_79B9_7F4A_7C15) >> 32) as usize
+    (u64::from(hash).wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize
 }
 
 /// Read the string literal whose opening quote is at `q`; push its token
@@ -1211,15 +1211,17 @@ impl Selector {
                     || (bits & RECEIVER != 0 && self.session_call(src, toks, k + 1, names))
             }
             Kind::Str | Kind::FStr => {
-                // The strings of one implicit concatenation are one value.
+                // The strings of one implicit concatenation are one value,
+                // judged at its first string (so that a long one is read
+                // once, not once per string).
                 let bytes = src.as_bytes();
-                let (mut first, mut last) = (k, k);
-                while first > 0
-                    && toks[first - 1].kind != Kind::Ident
-                    && adjacent(bytes, toks[first - 1].end, toks[first].start)
+                if k > 0
+                    && toks[k - 1].kind != Kind::Ident
+                    && adjacent(bytes, toks[k - 1].end, t.start)
                 {
-                    first -= 1;
+                    return false;
                 }
+                let (first, mut last) = (k, k);
                 while toks.get(last + 1).is_some_and(|n| {
                     n.kind != Kind::Ident && adjacent(bytes, toks[last].end, n.start)
                 }) {
@@ -1730,6 +1732,17 @@ def helper(a, b):
         let src = "def f():\n    return 1\nx = = 2\n";
         let (_, dropped) = same(src);
         assert_eq!(dropped, 1);
+    }
+
+    #[test]
+    fn reads_a_long_concatenation_once() {
+        // 40,000 strings in one value: judged at its first (a quadratic walk
+        // would take minutes); the joined text's scheme keeps the body.
+        let parts = "\"a\" ".repeat(40_000);
+        let src = format!(
+            "def f():\n    u = \"ht\" \"tp://\" {parts}\n    return u\ndef g():\n    return 1\n"
+        );
+        assert_eq!(kept_fns(&src), ["f"]);
     }
 
     #[test]
