@@ -53,6 +53,15 @@ static TOO_DEEP_MARKS: [bool; 256] = {
     marks
 };
 
+/// [`too_deep`]'s reasons (also the body selector's, which screens the same).
+pub(super) fn too_deep_indented() -> String {
+    format!("indented deeper than {MAX_INDENT_COLUMNS} columns (not parsed)")
+}
+
+pub(super) fn too_deep_nested() -> String {
+    format!("brackets nested deeper than {MAX_BRACKET_DEPTH} levels (not parsed)")
+}
+
 /// A cheap byte scan: is the file nested too deeply to parse safely?
 /// Returns a reason when it is.
 pub fn too_deep(src: &[u8]) -> Option<String> {
@@ -71,9 +80,7 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                     i += 1;
                 }
                 if col > MAX_INDENT_COLUMNS {
-                    return Some(format!(
-                        "indented deeper than {MAX_INDENT_COLUMNS} columns (not parsed)"
-                    ));
+                    return Some(too_deep_indented());
                 }
                 continue;
             }
@@ -99,9 +106,7 @@ pub fn too_deep(src: &[u8]) -> Option<String> {
                 depth += 1;
                 max_depth = max_depth.max(depth);
                 if max_depth > MAX_BRACKET_DEPTH {
-                    return Some(format!(
-                        "brackets nested deeper than {MAX_BRACKET_DEPTH} levels (not parsed)"
-                    ));
+                    return Some(too_deep_nested());
                 }
             }
             b')' | b']' | b'}' => depth = depth.saturating_sub(1),

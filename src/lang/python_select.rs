@@ -388,10 +388,7 @@ fn too_deep_indent(src: &[u8], mut i: usize) -> Result<(), Stop> {
         i += 1;
     }
     if col > super::python::MAX_INDENT_COLUMNS {
-        return Err(Stop::TooDeep(format!(
-            "indented deeper than {} columns (not parsed)",
-            super::python::MAX_INDENT_COLUMNS
-        )));
+        return Err(Stop::TooDeep(super::python::too_deep_indented()));
     }
     Ok(())
 }
@@ -542,10 +539,7 @@ fn scan(src: &[u8]) -> Result<Scan, Stop> {
                     }
                     depth += 1;
                     if depth as usize > super::python::MAX_BRACKET_DEPTH {
-                        return Err(Stop::TooDeep(format!(
-                            "brackets nested deeper than {} levels (not parsed)",
-                            super::python::MAX_BRACKET_DEPTH
-                        )));
+                        return Err(Stop::TooDeep(super::python::too_deep_nested()));
                     }
                     i += 1;
                 }
@@ -957,8 +951,7 @@ struct Body {
 }
 
 impl Selector {
-    /// The file's text without the function bodies no code rule needs, or
-    /// `None` when it is to be parsed whole.
+    /// What of `src` to parse: see [`Selected`].
     pub fn select(&self, src: &str) -> Selected {
         let bytes = src.as_bytes();
         if bytes.len() >= u32::MAX as usize || memchr::memmem::find(bytes, b"def").is_none() {
@@ -1133,12 +1126,17 @@ impl Selector {
         if t.kind != Kind::Ident || t.flags & (AFTER_DOT | CALLED) != AFTER_DOT | CALLED {
             return false;
         }
-        let id = names.id_of(src.as_bytes(), &t) as usize;
-        let b = &mut names.bits[id];
-        if *b & SCREENED == 0 {
-            *b |= SCREENED | self.ident_screen_cached(&src[t.start as usize..t.end as usize]);
+        self.bits_of(src, &t, names) & SESSION_METHOD != 0
+    }
+
+    /// The bits of identifier token `t`'s name, screened on first sight.
+    fn bits_of(&self, src: &str, t: &Tok, names: &mut Names) -> u8 {
+        let id = names.id_of(src.as_bytes(), t) as usize;
+        if names.bits[id] & SCREENED == 0 {
+            let screen = self.ident_screen_cached(&src[t.start as usize..t.end as usize]);
+            names.bits[id] |= SCREENED | screen;
         }
-        *b & SESSION_METHOD != 0
+        names.bits[id]
     }
 
     /// Could this text be or hold a secret-like name (`with_value`: or one
@@ -1174,93 +1172,71 @@ impl Selector {
     #[inline]
     fn relevant(&self, src: &str, toks: &[Tok], k: usize, names: &mut Names, bound: bool) -> bool {
         let t = toks[k];
-        // Most tokens are names judged before.
-        if t.kind == Kind::Ident && t.flags & RELEVANT == 0 {
-            let id = names.id_of(src.as_bytes(), &t) as usize;
-            let b = names.bits[id];
-            if b & SCREENED != 0 {
-                return b & 1 != 0
-                    || (b & 2 != 0 && t.flags & CALLED != 0)
-                    || (bound && b & BOUND != 0)
-                    || (b & RECEIVER != 0 && self.session_call(src, toks, k + 1, names));
-            }
-        }
-        self.judge(src, toks, k, names, bound)
-    }
-
-    /// [`Self::relevant`] for a string or a name not judged yet.
-    #[inline(never)]
-    fn judge(&self, src: &str, toks: &[Tok], k: usize, names: &mut Names, bound: bool) -> bool {
-        let t = toks[k];
         if t.flags & RELEVANT != 0 {
             return true;
         }
-        let text = &src.as_bytes()[t.start as usize..t.end as usize];
-        match t.kind {
-            Kind::Ident => {
-                let id = names.id_of(src.as_bytes(), &t) as usize;
-                let b = &mut names.bits[id];
-                if *b & SCREENED == 0 {
-                    *b |=
-                        SCREENED | self.ident_screen_cached(&src[t.start as usize..t.end as usize]);
-                }
-                let bits = *b;
-                bits & 1 != 0
-                    || (bits & 2 != 0 && t.flags & CALLED != 0)
-                    || (bound && bits & BOUND != 0)
-                    || (bits & RECEIVER != 0 && self.session_call(src, toks, k + 1, names))
-            }
-            Kind::Str | Kind::FStr => {
-                // The strings of one implicit concatenation are one value,
-                // judged at its first string (so that a long one is read
-                // once, not once per string).
-                let bytes = src.as_bytes();
-                if k > 0
-                    && toks[k - 1].kind != Kind::Ident
-                    && adjacent(bytes, toks[k - 1].end, t.start)
-                {
-                    return false;
-                }
-                let (first, mut last) = (k, k);
-                while toks.get(last + 1).is_some_and(|n| {
-                    n.kind != Kind::Ident && adjacent(bytes, toks[last].end, n.start)
-                }) {
-                    last += 1;
-                }
-                let joined: std::borrow::Cow<'_, [u8]> = if first == last {
-                    text.into()
-                } else {
-                    toks[first..=last]
-                        .iter()
-                        .flat_map(|t| &bytes[t.start as usize..t.end as usize])
-                        .copied()
-                        .collect::<Vec<u8>>()
-                        .into()
-                };
-                let text = &joined[..];
-                // Not ASCII, or an escape that could spell any character
-                // (`\x68ttp://`, `\N{…}`).
-                if !text.is_ascii()
-                    || memchr::memchr_iter(b'\\', text).any(|at| {
-                        text.get(at + 1)
-                            .is_some_and(|c| b"xuUN01234567".contains(c))
-                    })
-                {
-                    return true;
-                }
-                // A plaintext scheme at the start.
-                let scheme = self.schemes.iter().any(|s| {
-                    text.len() >= s.len() && text[..s.len()].eq_ignore_ascii_case(s.as_bytes())
-                });
-                // A string's words matter as a key (a credential under a dict
-                // key or a subscript, `{"X-API-KEY": k}`, `h["Authorization"]`)
-                // or with a `=` (the `apikey=` of a query string); a route or a
-                // message is neither.
-                let has_eq = memchr::memchr(b'=', text).is_some();
-                let key = key_position(bytes, toks[last].end, toks[first].start);
-                scheme || ((has_eq || key) && self.secret_words(text, has_eq))
-            }
+        if t.kind != Kind::Ident {
+            return self.string_relevant(src, toks, k);
         }
+        let b = self.bits_of(src, &t, names);
+        b & 1 != 0
+            || (b & 2 != 0 && t.flags & CALLED != 0)
+            || (bound && b & BOUND != 0)
+            || (b & RECEIVER != 0 && self.session_call(src, toks, k + 1, names))
+    }
+
+    /// [`Self::relevant`] for a string token.
+    #[inline(never)]
+    fn string_relevant(&self, src: &str, toks: &[Tok], k: usize) -> bool {
+        let t = toks[k];
+        let text = &src.as_bytes()[t.start as usize..t.end as usize];
+        // The strings of one implicit concatenation are one value,
+        // judged at its first string (so that a long one is read
+        // once, not once per string).
+        let bytes = src.as_bytes();
+        if k > 0 && toks[k - 1].kind != Kind::Ident && adjacent(bytes, toks[k - 1].end, t.start) {
+            return false;
+        }
+        let (first, mut last) = (k, k);
+        while toks
+            .get(last + 1)
+            .is_some_and(|n| n.kind != Kind::Ident && adjacent(bytes, toks[last].end, n.start))
+        {
+            last += 1;
+        }
+        let joined: std::borrow::Cow<'_, [u8]> = if first == last {
+            text.into()
+        } else {
+            toks[first..=last]
+                .iter()
+                .flat_map(|t| &bytes[t.start as usize..t.end as usize])
+                .copied()
+                .collect::<Vec<u8>>()
+                .into()
+        };
+        let text = &joined[..];
+        // Not ASCII, or an escape that could spell any character
+        // (`\x68ttp://`, `\N{…}`).
+        if !text.is_ascii()
+            || memchr::memchr_iter(b'\\', text).any(|at| {
+                text.get(at + 1)
+                    .is_some_and(|c| b"xuUN01234567".contains(c))
+            })
+        {
+            return true;
+        }
+        // A plaintext scheme at the start.
+        let scheme = self
+            .schemes
+            .iter()
+            .any(|s| text.len() >= s.len() && text[..s.len()].eq_ignore_ascii_case(s.as_bytes()));
+        // A string's words matter as a key (a credential under a dict
+        // key or a subscript, `{"X-API-KEY": k}`, `h["Authorization"]`)
+        // or with a `=` (the `apikey=` of a query string); a route or a
+        // message is neither.
+        let has_eq = memchr::memchr(b'=', text).is_some();
+        let key = key_position(bytes, toks[last].end, toks[first].start);
+        scheme || ((has_eq || key) && self.secret_words(text, has_eq))
     }
 
     /// Names bound to what the rule data reads: imports of its paths, and
