@@ -4,7 +4,17 @@
 //! reads the rule data before it scans its first file. The TOML files stay
 //! the source: contributors edit them, and the tests check that both say the
 //! same (`rules::tests::embedded_json_is_the_toml`).
+//!
+//! It also derives each built-in secret pattern's gate (`src/secrets/gate_source.rs`,
+//! read here as it is in the crate), so that a scan parses the gate's small regex
+//! rather than the pattern's whole one (`secrets::pattern::tests` checks that the
+//! gates are those the scan would derive).
+use std::fmt::Write as _;
 use std::path::Path;
+
+#[path = "src/secrets/gate_source.rs"]
+#[allow(dead_code)]
+mod gate_source;
 
 fn main() {
     let out = std::env::var_os("OUT_DIR").expect("cargo sets OUT_DIR");
@@ -28,5 +38,37 @@ fn main() {
         let name = path.file_stem().expect("a file name");
         let target = Path::new(&out).join(name).with_extension("json");
         std::fs::write(&target, json).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
+        if name == "secrets" {
+            write_gates(&data, &Path::new(&out).join("secret-gates.rs"));
+        }
     }
+}
+
+/// `rules/secrets.toml`'s patterns as a Rust slice of `(id, gate)`: the source
+/// of each pattern's gate regex, no gate, or (where the regex regex-syntax
+/// prints reads back as another) a gate for the scan to derive.
+fn write_gates(secrets: &toml::Table, target: &Path) {
+    let patterns = secrets
+        .get("pattern")
+        .and_then(|p| p.as_array())
+        .expect("rules/secrets.toml: [[pattern]] entries");
+    let mut code = String::from("&[\n");
+    for p in patterns {
+        let field = |name: &str| p.get(name).and_then(|v| v.as_str());
+        let id = field("id").expect("rules/secrets.toml: a pattern without an id");
+        let regex = field("regex").unwrap_or_else(|| panic!("pattern {id}: no regex"));
+        let hir = gate_source::parse_hir(regex).unwrap_or_else(|| {
+            panic!("rules/secrets.toml: pattern {id}: the regex does not parse")
+        });
+        let gate = match gate_source::derive(&hir) {
+            None => "BuiltInGate::None".to_string(),
+            Some(d) => match gate_source::source(&d) {
+                Some(source) => format!("BuiltInGate::Regex({source:?})"),
+                None => "BuiltInGate::AtRunTime".to_string(),
+            },
+        };
+        writeln!(code, "    ({id:?}, {gate}),").expect("writing to a String");
+    }
+    code.push(']');
+    std::fs::write(target, code).unwrap_or_else(|e| panic!("{}: {e}", target.display()));
 }

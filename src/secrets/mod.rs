@@ -4,6 +4,7 @@
 //! "secret-looking name = random-looking literal" detector.
 
 pub mod entropy;
+pub mod gate_source;
 pub mod generic;
 pub mod pattern;
 pub mod placeholder;
@@ -63,7 +64,7 @@ impl SecretEngine {
         let file: PatternsFile = rules::SECRETS
             .load()
             .context("embedded rules/secrets.toml")?;
-        let mut specs = file.pattern;
+        let specs = file.pattern;
         for spec in &extra {
             Pattern::check(spec)?;
             anyhow::ensure!(
@@ -72,7 +73,6 @@ impl SecretEngine {
                 spec.id
             );
         }
-        specs.extend(extra);
         // The config's regexes are checked now, one by one, so that an error names
         // the one at fault (the built-in ones are checked by the test suite).
         for a in allowlist {
@@ -83,9 +83,18 @@ impl SecretEngine {
             .into_iter()
             .chain(allowlist.iter().cloned())
             .collect();
-        let keywords = Keywords::new(&specs);
+        let mut patterns: Vec<Pattern> = specs
+            .into_iter()
+            .enumerate()
+            .map(|(i, spec)| match pattern::BUILT_IN_GATES.get(i) {
+                Some(&(id, gate)) if id == spec.id => Pattern::built_in(spec, gate),
+                _ => Pattern::new(spec),
+            })
+            .collect();
+        patterns.extend(extra.into_iter().map(Pattern::new));
+        let keywords = Keywords::new(patterns.iter().map(|p| &p.spec));
         Ok(SecretEngine {
-            patterns: specs.into_iter().map(Pattern::new).collect(),
+            patterns,
             keywords,
             generic: generic::Generic::default(),
             names: rules::sensitive_names(),
@@ -328,7 +337,7 @@ struct Owner {
 const GENERIC_OWNER: usize = usize::MAX;
 
 impl Keywords {
-    fn new(specs: &[PatternSpec]) -> Keywords {
+    fn new<'a>(specs: impl Iterator<Item = &'a PatternSpec>) -> Keywords {
         let mut index: BTreeMap<String, usize> = BTreeMap::new();
         let mut owners: Vec<Vec<Owner>> = Vec::new();
         let mut own = |kw: &str, owner: Owner| {
@@ -338,7 +347,7 @@ impl Keywords {
             });
             owners[idx].push(owner);
         };
-        for (i, spec) in specs.iter().enumerate() {
+        for (i, spec) in specs.enumerate() {
             for kw in &spec.keywords {
                 let exact = spec
                     .keywords_match_case

@@ -1,6 +1,7 @@
 //! One secret pattern: its data (as written in `rules/secrets.toml` or a
 //! user's config) and its lazily compiled regexes.
 
+use super::gate_source::{self, class_run, long_run, parse_hir, Derived, Run};
 use super::validate::Validator;
 use crate::rules::SeverityName;
 use anyhow::{Context, Result};
@@ -62,14 +63,34 @@ pub fn parse_patterns(text: &str) -> Result<PatternsFile> {
     Ok(toml::from_str(text)?)
 }
 
+/// Each built-in pattern's id and its gate, in the order of
+/// rules/secrets.toml, derived by build.rs.
+pub const BUILT_IN_GATES: &[(&str, BuiltInGate)] =
+    include!(concat!(env!("OUT_DIR"), "/secret-gates.rs"));
+
+/// A built-in pattern's gate, as build.rs derived it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltInGate {
+    /// The gate's regex ([`gate_source::source`]).
+    Regex(&'static str),
+    /// The pattern has no gate.
+    None,
+    /// Derived from the pattern's regex when first needed, as a user pattern's
+    /// gate is (the regex build.rs would write down reads back as another).
+    AtRunTime,
+}
+
 /// A pattern ready to run. The regexes compile on first use, so a run only
 /// pays for the patterns whose keywords occur in the files it reads.
 pub struct Pattern {
     pub spec: PatternSpec,
     /// The regex parsed, for the gate and then for the compiled regex.
     hir: OnceLock<Option<regex_syntax::hir::Hir>>,
+    /// A built-in pattern's gate as build.rs derived it; `AtRunTime` for a
+    /// user's pattern.
+    built_in_gate: BuiltInGate,
     /// The `secret` group's own regex, when every match of the pattern holds
-    /// a match of it (see [`secret_gate`]).
+    /// a match of it (see [`gate_source::derive`]).
     gate: OnceLock<Option<Gate>>,
     compiled: OnceLock<Compiled>,
 }
@@ -94,12 +115,6 @@ struct Gate {
     /// The gate's own regex, when the run is not all of it; compiled the
     /// first time a run lets a window through.
     regex: Option<LazyRegex>,
-}
-
-/// `min` or more bytes of `class` in a row.
-struct Run {
-    class: Box<[bool; 256]>,
-    min: usize,
 }
 
 struct LazyRegex {
@@ -156,10 +171,6 @@ impl GateRegex {
     }
 }
 
-/// Runs shorter than this are common in code, and not worth a check before
-/// the gate's regex.
-const MIN_RUN: usize = 16;
-
 impl Gate {
     fn is_match(&self, file: &[u8], span: Range<usize>) -> bool {
         if let Some(r) = &self.run {
@@ -200,22 +211,6 @@ fn has_run(class: &[bool; 256], min: usize, hay: &[u8]) -> bool {
     false
 }
 
-/// The gate of the pattern `re`: the `secret` capture group, if the group takes
-/// part in every match (it is not inside an alternation or an optional
-/// repetition). A match of `re` then contains a match of the group's regex on
-/// the same haystack (assertions such as `\b` see the same bytes around it),
-/// so where the gate finds nothing, `re` finds nothing. Without such a group,
-/// the run that every match of `re` holds, if there is a long one.
-fn secret_gate(hir: &regex_syntax::hir::Hir) -> Option<Gate> {
-    match gate_hir(hir) {
-        Some(sub) => Some(gate_of(&sub)),
-        None => Some(Gate {
-            run: Some(long_run(hir)?),
-            regex: None,
-        }),
-    }
-}
-
 /// The gate that looks for matches of `hir`: a run alone when `hir` is one
 /// class repeated, else the run it holds (when a long one) and then its
 /// regex. The regex is left out when `hir` is alternatives each holding a
@@ -239,119 +234,15 @@ fn gate_of(hir: &regex_syntax::hir::Hir) -> Gate {
     Gate { run, regex }
 }
 
-/// [`necessary_run`], when it is long enough ([`MIN_RUN`]) to be worth a check.
-fn long_run(hir: &regex_syntax::hir::Hir) -> Option<Run> {
-    necessary_run(hir).filter(|r| r.min >= MIN_RUN)
-}
-
-/// `hir` when it is one byte class (or one byte) repeated: a run of `min`
-/// bytes of the class is a match of it, and every match is such a run.
-fn class_run(hir: &regex_syntax::hir::Hir) -> Option<Run> {
-    let regex_syntax::hir::HirKind::Repetition(r) = hir.kind() else {
-        return None;
-    };
-    Some(Run {
-        class: one_class(&r.sub)?,
-        min: r.min as usize,
+/// The gate of a pattern whose regex is `hir`.
+fn secret_gate(hir: &regex_syntax::hir::Hir) -> Option<Gate> {
+    gate_source::derive(hir).map(|d| match d {
+        Derived::Group(sub) => gate_of(&sub),
+        Derived::Run(run) => Gate {
+            run: Some(run),
+            regex: None,
+        },
     })
-}
-
-/// The bytes `hir` matches when it matches exactly one byte.
-fn one_class(hir: &regex_syntax::hir::Hir) -> Option<Box<[bool; 256]>> {
-    use regex_syntax::hir::{Class, HirKind};
-    let mut class = Box::new([false; 256]);
-    let mut set = |ranges: &mut dyn Iterator<Item = (u8, u8)>| {
-        for (lo, hi) in ranges {
-            for b in lo..=hi {
-                class[usize::from(b)] = true;
-            }
-        }
-    };
-    match hir.kind() {
-        HirKind::Class(Class::Bytes(c)) => set(&mut c.iter().map(|r| (r.start(), r.end()))),
-        HirKind::Class(Class::Unicode(c)) => {
-            let c = c.to_byte_class()?;
-            set(&mut c.iter().map(|r| (r.start(), r.end())));
-        }
-        HirKind::Literal(l) if l.0.len() == 1 => set(&mut std::iter::once((l.0[0], l.0[0]))),
-        _ => return None,
-    }
-    Some(class)
-}
-
-/// A run that every match of `hir` holds: of a repeated class, its least
-/// count; of a literal, its bytes; of a sequence, its longest part's; of
-/// alternatives, the union of their classes and the shortest of their runs.
-/// `None` when a match may be empty of any (an optional part, an assertion).
-fn necessary_run(hir: &regex_syntax::hir::Hir) -> Option<Run> {
-    use regex_syntax::hir::HirKind;
-    match hir.kind() {
-        HirKind::Class(_) => Some(Run {
-            class: one_class(hir)?,
-            min: 1,
-        }),
-        HirKind::Literal(l) => {
-            let mut class = Box::new([false; 256]);
-            for &b in l.0.iter() {
-                class[usize::from(b)] = true;
-            }
-            Some(Run {
-                class,
-                min: l.0.len(),
-            })
-        }
-        HirKind::Capture(c) => necessary_run(&c.sub),
-        HirKind::Repetition(r) if r.min >= 1 => class_run(hir).or_else(|| necessary_run(&r.sub)),
-        HirKind::Concat(parts) => parts.iter().filter_map(necessary_run).max_by_key(|r| r.min),
-        HirKind::Alternation(alts) => {
-            let mut union = necessary_run(&alts[0])?;
-            for alt in &alts[1..] {
-                let r = necessary_run(alt)?;
-                for (u, c) in union.class.iter_mut().zip(r.class.iter()) {
-                    *u |= c;
-                }
-                union.min = union.min.min(r.min);
-            }
-            Some(union)
-        }
-        _ => None,
-    }
-}
-
-/// The source of [`secret_gate`]'s regex.
-#[cfg(test)]
-fn gate_source(re: &str) -> Option<String> {
-    gate_hir(&parse_hir(re)?).map(|h| h.to_string())
-}
-
-/// The `secret` group of `re` as a HIR, when it takes part in every match and
-/// is not the whole regex (a gate as large as the regex saves nothing).
-fn gate_hir(hir: &regex_syntax::hir::Hir) -> Option<regex_syntax::hir::Hir> {
-    use regex_syntax::hir::{Hir, HirKind};
-    fn mandatory(hir: &Hir) -> Option<&Hir> {
-        match hir.kind() {
-            HirKind::Capture(c) if c.name.as_deref() == Some("secret") => Some(&c.sub),
-            HirKind::Capture(c) => mandatory(&c.sub),
-            HirKind::Concat(parts) => parts.iter().find_map(mandatory),
-            HirKind::Repetition(r) if r.min >= 1 => mandatory(&r.sub),
-            _ => None,
-        }
-    }
-    let sub = mandatory(hir)?.clone();
-    if matches!(hir.kind(), HirKind::Capture(_)) {
-        return None;
-    }
-    Some(sub)
-}
-
-/// `re` as [`build_meta`] reads it.
-fn parse_hir(re: &str) -> Option<regex_syntax::hir::Hir> {
-    regex_syntax::ParserBuilder::new()
-        .unicode(false)
-        .utf8(false)
-        .build()
-        .parse(re)
-        .ok()
 }
 
 /// The lazy DFA's cache capacity, per regex and per thread (~100 regexes). A cache
@@ -422,8 +313,14 @@ fn meta_builder() -> meta::Builder {
 
 impl Pattern {
     pub fn new(spec: PatternSpec) -> Pattern {
+        Pattern::built_in(spec, BuiltInGate::AtRunTime)
+    }
+
+    /// A built-in pattern, whose gate build.rs derived (see [`BUILT_IN_GATES`]).
+    pub fn built_in(spec: PatternSpec, built_in_gate: BuiltInGate) -> Pattern {
         Pattern {
             spec,
+            built_in_gate,
             hir: OnceLock::new(),
             gate: OnceLock::new(),
             compiled: OnceLock::new(),
@@ -446,9 +343,11 @@ impl Pattern {
     /// lets a window through: in most repositories most never are.
     pub fn may_match(&self, file: &[u8], span: Range<usize>) -> bool {
         self.gate
-            .get_or_init(|| match &self.spec.gate {
-                Some(g) => parse_hir(g).map(|h| gate_of(&h)),
-                None => secret_gate(self.hir()?),
+            .get_or_init(|| match (&self.spec.gate, self.built_in_gate) {
+                (Some(g), _) => parse_hir(g).map(|h| gate_of(&h)),
+                (None, BuiltInGate::Regex(g)) => parse_hir(g).map(|h| gate_of(&h)),
+                (None, BuiltInGate::None) => None,
+                (None, BuiltInGate::AtRunTime) => secret_gate(self.hir()?),
             })
             .as_ref()
             .is_none_or(|g| g.is_match(file, span))
@@ -500,8 +399,10 @@ impl Pattern {
 mod tests {
     use super::*;
 
+    use crate::secrets::gate_source::{gate_hir, necessary_run};
+
     fn gate(re: &str) -> Option<String> {
-        gate_source(re)
+        gate_hir(&parse_hir(re)?).map(|h| h.to_string())
     }
 
     #[test]
@@ -721,6 +622,77 @@ mod tests {
         assert!(
             gates >= 10 && matched >= 100,
             "{gates} gates, {matched} matches"
+        );
+    }
+
+    /// What build.rs writes down for a gate reads back as that gate, or is
+    /// left for the scan to derive.
+    #[test]
+    fn gate_sources_read_back_as_their_gates() {
+        let derive = |re: &str| gate_source::derive(&parse_hir(re).unwrap()).unwrap();
+        let runs = [
+            (
+                r"AKIA[0-9A-Z]{16}",
+                &b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[..],
+                16,
+            ),
+            (r"k=x{20}\b", b"x", 20),
+            (r"(?i)t[\x00-\x20\xff\x22\-]{17,30}", b"\x00 \"-\xff", 17),
+        ];
+        for (re, some_of_class, min) in runs {
+            let Derived::Run(run) = derive(re) else {
+                panic!("{re}: not a run");
+            };
+            assert_eq!(run.min, min);
+            assert!(some_of_class.iter().all(|&b| run.class[usize::from(b)]));
+            let source = gate_source::source(&Derived::Run(run.clone())).expect(re);
+            assert_eq!(class_run(&parse_hir(&source).unwrap()), Some(run), "{re}");
+        }
+        let group = derive(r"k=(?P<secret>[a-f0-9]{8}-(?:x|y{2,})\b)");
+        let source = gate_source::source(&group).unwrap();
+        assert_eq!(Derived::Group(parse_hir(&source).unwrap()), group);
+        // Printed as `[a-z]{10,}?`, which reads as a lazy repetition.
+        let nested = derive(r"k=(?P<secret>[0-9]{4}(?:[a-z]{10,})?)");
+        assert_eq!(gate_source::source(&nested), None);
+    }
+
+    /// build.rs derived each built-in pattern's gate as the scan derives a
+    /// user pattern's: the regex it wrote down reads back as the same gate.
+    #[test]
+    fn built_in_gates_are_those_derived_at_run_time() {
+        let file: PatternsFile = crate::rules::SECRETS.load().unwrap();
+        assert_eq!(BUILT_IN_GATES.len(), file.pattern.len());
+        let (mut groups, mut runs, mut at_run_time) = (0, 0, 0);
+        for (spec, &(id, built)) in file.pattern.iter().zip(BUILT_IN_GATES) {
+            assert_eq!(spec.id, id);
+            let derived = gate_source::derive(&parse_hir(&spec.regex).unwrap());
+            let reread = match built {
+                BuiltInGate::Regex(s) => Some(parse_hir(s).unwrap_or_else(|| panic!("{id}: {s}"))),
+                BuiltInGate::None => None,
+                BuiltInGate::AtRunTime => {
+                    at_run_time += 1;
+                    assert!(derived.is_some(), "{id}");
+                    continue;
+                }
+            };
+            match (derived, reread) {
+                (Some(Derived::Group(sub)), Some(hir)) => {
+                    groups += 1;
+                    assert_eq!(sub, hir, "{id}");
+                }
+                (Some(Derived::Run(run)), Some(hir)) => {
+                    runs += 1;
+                    assert_eq!(Some(run), class_run(&hir), "{id}");
+                }
+                (None, None) => {}
+                (derived, _) => panic!("{id}: derived {derived:?}, built {built:?}"),
+            }
+        }
+        // Runs: `gate_sources_read_back_as_their_gates`. At run time: the
+        // gates that regex-syntax does not print as they read.
+        assert!(
+            groups >= 40 && at_run_time <= 3,
+            "{groups} groups, {runs} runs, {at_run_time} at run time"
         );
     }
 
