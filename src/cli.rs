@@ -186,6 +186,9 @@ fn emit(out: &mut dyn Write, f: impl FnOnce(&mut dyn Write) -> std::io::Result<(
     }
 }
 
+/// Run the command line: the binary's `main`, whose process exits once it
+/// returns (a scan leaves its scanner's memory to the OS: see
+/// `ScanOptions::exits_after`).
 pub fn run(cli: Cli) -> Result<i32> {
     match &cli.command {
         Some(Command::Rules) => {
@@ -349,6 +352,7 @@ fn scan_with(args: &ScanArgs, baseline: Option<&Baseline>) -> Result<scan::ScanR
             db: args.db.clone(),
             require_db: args.require_db,
         },
+        exits_after: true,
     };
     // Scan threads with a stack the parsers can recurse on (see lang::PARSE_STACK).
     // Ignore the error if a pool already exists (tests call run twice).

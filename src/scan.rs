@@ -36,6 +36,11 @@ pub struct ScanOptions {
     pub threads: usize,
     /// Where the advisory database is, and whether it must be there.
     pub audit: AuditOptions,
+    /// The process exits after this run: the scanner's memory (its automata,
+    /// and the lazy DFAs' caches of every scan thread) is left to the OS rather
+    /// than freed one allocation at a time (0.2 ms of a 20 ms scan of
+    /// python-binance, after the last file).
+    pub exits_after: bool,
 }
 
 #[derive(Debug, Default)]
@@ -398,6 +403,9 @@ pub fn run(opts: &ScanOptions) -> Result<ScanReport> {
     report.skipped.sort();
     report.skipped.dedup();
     report.parse_errors.sort();
+    if opts.exits_after {
+        std::mem::forget(scanner);
+    }
     Ok(report)
 }
 
