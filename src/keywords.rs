@@ -134,17 +134,28 @@ impl KeywordSet {
         );
         trie.resize(stride, NONE);
         let mut own: Vec<Vec<u32>> = vec![Vec::new()];
+        // Each state's edges (class, child, the state's next edge), as a list
+        // from `first_edge`: the breadth-first pass below visits a state's
+        // children from it, and fills the rest of its row in one sweep.
+        let mut first_edge: Vec<u32> = vec![NONE];
+        let mut edges: Vec<(u32, u32, u32)> = Vec::with_capacity(most_states);
         for (k, word) in keywords.iter().enumerate() {
             let mut s = 0usize;
             for &b in word.as_ref() {
-                let slot = s * stride + usize::from(classes[usize::from(b)]);
+                let class = classes[usize::from(b)];
+                let slot = s * stride + usize::from(class);
                 if trie[slot] == NONE {
                     if let Some(e) = too_large(own.len() + 1) {
                         return Err(e);
                     }
-                    trie[slot] = u32::try_from(own.len()).expect("states fit in u32");
+                    let child = u32::try_from(own.len()).expect("states fit in u32");
+                    trie[slot] = child;
                     trie.resize(trie.len() + stride, NONE);
                     own.push(Vec::new());
+                    let edge = u32::try_from(edges.len()).expect("edges fit in u32");
+                    edges.push((u32::from(class), child, first_edge[s]));
+                    first_edge[s] = edge;
+                    first_edge.push(NONE);
                 }
                 s = trie[slot] as usize;
             }
@@ -173,16 +184,25 @@ impl KeywordSet {
             let mut h = own[s].clone();
             h.extend_from_slice(&hits[f]);
             hits[s] = h;
-            for c in 0..stride {
-                let via_fail = trie[f * stride + c];
-                match trie[s * stride + c] {
-                    NONE => trie[s * stride + c] = via_fail,
-                    child => {
-                        // The root's children fail to the root (set above).
-                        fail[child as usize] = via_fail;
-                        queue.push(child);
-                    }
-                }
+            // The state's row and its failure state's (another state: a failure
+            // is a shorter path), side by side.
+            let (row, fail_row) = if f < s {
+                let (before, from_s) = trie.split_at_mut(s * stride);
+                (&mut from_s[..stride], &before[f * stride..][..stride])
+            } else {
+                let (before, from_f) = trie.split_at_mut(f * stride);
+                (&mut before[s * stride..][..stride], &from_f[..stride])
+            };
+            let mut edge = first_edge[s];
+            while edge != NONE {
+                let (class, child, next) = edges[edge as usize];
+                fail[child as usize] = fail_row[class as usize];
+                queue.push(child);
+                edge = next;
+            }
+            // (A select, not a branch: the sweep vectorizes.)
+            for (to, &via_fail) in row.iter_mut().zip(fail_row) {
+                *to = if *to == NONE { via_fail } else { *to };
             }
         }
         // A keyword's hits name the keyword and its length.
@@ -209,8 +229,8 @@ impl KeywordSet {
         let mut trans = vec![0u32; end.next_power_of_two()].into_boxed_slice();
         for (s, row) in trie.chunks(stride).enumerate() {
             let base = offset[s] as usize;
-            for (c, &to) in row.iter().enumerate() {
-                trans[base + c] = offset[to as usize];
+            for (t, &to) in trans[base..base + stride].iter_mut().zip(row) {
+                *t = offset[to as usize];
             }
         }
         let mut outputs = Vec::new();
