@@ -206,7 +206,8 @@ mod tests {
     }
 
     /// What the scan reads (the JSON build.rs wrote) is the data of the TOML
-    /// files as written, for every embedded file.
+    /// files as written, for every embedded file, but for the secret patterns'
+    /// examples (which only the tests read).
     #[test]
     fn embedded_json_is_the_toml() {
         let data = [&SECRETS, &SENSITIVE_NAMES, &HTTP_CLIENTS, &LOG_SINKS];
@@ -214,7 +215,14 @@ mod tests {
         let mut checked = 0;
         for file in data.into_iter().chain(rules) {
             let from_toml: toml::Table = toml::from_str(file.toml).unwrap();
-            let from_toml = serde_json::to_value(from_toml).unwrap();
+            let mut from_toml = serde_json::to_value(from_toml).unwrap();
+            if std::ptr::eq(file, &SECRETS) {
+                let patterns = from_toml["pattern"].as_array_mut().unwrap();
+                for p in patterns {
+                    let p = p.as_object_mut().unwrap();
+                    assert!(p.remove("positive").is_some() && p.remove("negative").is_some());
+                }
+            }
             let from_json: serde_json::Value = file.load().unwrap();
             assert_eq!(from_toml, from_json, "{}", &file.toml[..80]);
             checked += 1;
@@ -229,9 +237,13 @@ mod tests {
             })
             .count();
         assert_eq!(checked, on_disk);
-        // And the typed data: the patterns with their examples, field by field.
+        // And the typed data: the patterns, field by field.
         use crate::secrets::pattern::{parse_patterns, PatternsFile};
-        let from_toml = parse_patterns(SECRETS.toml).unwrap();
+        let mut from_toml = parse_patterns(SECRETS.toml).unwrap();
+        for p in &mut from_toml.pattern {
+            p.positive.clear();
+            p.negative.clear();
+        }
         let from_json: PatternsFile = SECRETS.load().unwrap();
         assert_eq!(from_toml.allow, from_json.allow);
         assert_eq!(

@@ -540,7 +540,7 @@ mod tests {
     fn secret_examples() {
         let e = engine();
         let mut failures = Vec::new();
-        for spec in e.patterns() {
+        for spec in &pattern::catalogue_with_examples().pattern {
             for pos in &spec.positive {
                 for kind in [Kind::Source(Lang::Python), Kind::Config] {
                     let hits = e.scan(pos.as_bytes(), kind);
@@ -597,7 +597,7 @@ mod tests {
 
     #[test]
     fn every_pattern_compiles_and_has_examples() {
-        let specs = rules::SECRETS.load::<PatternsFile>().unwrap().pattern;
+        let specs = pattern::catalogue_with_examples().pattern;
         assert!(specs.len() >= 40, "only {} patterns", specs.len());
         let mut ids: Vec<_> = specs.iter().map(|s| s.id.as_str()).collect();
         ids.sort();
@@ -637,7 +637,11 @@ mod tests {
             }
         }
         let mut doc = String::new();
-        for (i, spec) in fast.patterns().enumerate() {
+        for (i, spec) in pattern::catalogue_with_examples()
+            .pattern
+            .iter()
+            .enumerate()
+        {
             for p in &spec.positive {
                 doc.push_str(&format!("# filler {i}\nx = {i}\n{p}\ny = [{i}]\n\n"));
             }
