@@ -92,6 +92,11 @@ impl SensitiveNames {
                 .any(|w| self.not_pairs.contains(&(w[0].clone(), w[1].clone())))
     }
 
+    /// The names that are secret-like on their own (`key`, `seed`).
+    pub fn whole_names(&self) -> impl Iterator<Item = &str> {
+        self.whole.iter().map(String::as_str)
+    }
+
     /// Words whose presence (any case) makes a file worth a closer look for
     /// secret-like names: the secret words, and each pair written as one
     /// word and with `_` (`apikey`, `api_key`).

@@ -267,8 +267,8 @@ impl Generic {
         // however many keywords it holds.
         let mut line = 0..0;
         let mut windowed = false;
-        // On long lines: identifiers already judged (a bundle repeats `keyCode`,
-        // `tokens`… thousands of times), and the end of the last one.
+        // Identifiers already judged (a bundle's long lines repeat `keyCode`,
+        // `tokens`… thousands of times), and, on long lines, the end of the last one.
         let mut judged: HashMap<&[u8], bool, foldhash::fast::RandomState> = HashMap::default();
         let mut ident_end = 0;
         for (start, end) in keywords {
@@ -315,6 +315,20 @@ impl Generic {
                 // literal is on the next line, which is searched with this one.
                 line_end = memchr::memchr(b'\n', &bytes[(line_end + 1).min(bytes.len())..])
                     .map_or(bytes.len(), |p| line_end + 1 + p);
+            } else {
+                // Every secret-like name holds a keyword (rules/sensitive-names.toml's
+                // words and pairs each hold one of LINE_KEYWORDS, a test checks it),
+                // and the name the regexes would judge is the identifier around it:
+                // a line is searched from its first keyword in a secret-like name
+                // (two lines in three with a keyword have none: `task`, `tokens_used`).
+                let id = identifier_around(bytes, line.clone(), start, end);
+                let text = &bytes[id];
+                let sensitive = *judged.entry(text).or_insert_with(|| {
+                    std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t))
+                });
+                if !sensitive {
+                    continue;
+                }
             }
             done_until = line_end;
             self.scan_line(bytes, line_start, line_end, kind, names, false, &mut hits);
@@ -510,6 +524,26 @@ fn identifier_around(bytes: &[u8], line: Range<usize>, start: usize, end: usize)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// `scan_lines` searches a line only from a keyword inside a secret-like
+    /// identifier: every secret-like name must hold one of the keywords.
+    #[test]
+    fn every_secret_like_name_holds_a_line_keyword() {
+        let names = crate::rules::sensitive_names();
+        let terms: Vec<String> = names
+            .prefilter_words()
+            .into_iter()
+            .chain(names.whole_names().map(String::from))
+            .collect();
+        assert!(terms.len() > 40);
+        for term in terms {
+            let lower = term.to_ascii_lowercase();
+            assert!(
+                LINE_KEYWORDS.iter().any(|k| lower.contains(k)),
+                "{term:?} holds none of LINE_KEYWORDS"
+            );
+        }
+    }
 
     #[test]
     fn short_quoted_values_skip_the_captures() {
