@@ -190,14 +190,15 @@ impl FileScanner {
             .iter()
             .any(|r| rule_severity(&config, &only, r).is_some());
         let secrets = rule_severity(&config, &only, "hardcoded-secret").is_some();
-        let (engine, _) = rayon::join(
-            || SecretEngine::new(config.patterns.clone(), &config.allowlist),
+        // (The longer of each pair runs on this thread: the other waits for a worker.)
+        let (_, engine) = join_here(
             || code_rules.then(|| prefilters.get(Lang::Python)),
+            || SecretEngine::new(config.patterns.clone(), &config.allowlist),
         );
         let engine = engine.context("building the secret patterns")?;
         // Trading bots are Python first: its shared pass is built beside the
         // engine's own automaton (for the other files).
-        let (prepared, _) = rayon::join(
+        let (prepared, _) = join_here(
             || engine.prepare(),
             || (code_rules && secrets).then(|| prefilters.shared(Lang::Python, &engine)),
         );
@@ -238,6 +239,20 @@ impl FileScanner {
             FileOutcome::Failed(e) => unreachable!("no I/O from bytes: {e}"),
         }
     }
+}
+
+/// `rayon::join(a, b)` for a caller that may be outside the pool (the scan's
+/// start-up runs on the main thread): `b` runs on the calling thread while a
+/// worker runs `a`. A join from outside the pool hands both to the pool and
+/// waits for its threads to wake (which, at start-up, often ran the two one
+/// after the other on one worker).
+fn join_here<A: Send, B>(a: impl FnOnce() -> A + Send, b: impl FnOnce() -> B) -> (A, B) {
+    let mut from_a = None;
+    let from_b = rayon::in_place_scope(|s| {
+        s.spawn(|_| from_a = Some(a()));
+        b()
+    });
+    (from_a.expect("the scope waits for what it spawned"), from_b)
 }
 
 /// Files queued between the walk and the scan threads: enough to keep the scan
