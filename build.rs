@@ -76,7 +76,7 @@ fn write_gates(secrets: &toml::Table, target: &Path) {
             panic!("rules/secrets.toml: pattern {id}: the regex does not parse")
         });
         let gate = match gate_source::derive(&hir) {
-            None => "BuiltInGate::None".to_string(),
+            None => "BuiltInGate::NoGate".to_string(),
             Some(d) => match gate_source::source(&d) {
                 Some(source) => format!("BuiltInGate::Regex({source:?})"),
                 None => "BuiltInGate::AtRunTime".to_string(),

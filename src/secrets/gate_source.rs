@@ -30,7 +30,9 @@ pub enum Derived {
     Run(Run),
 }
 
-/// `re` as the secret patterns read it: bytes, no Unicode classes.
+/// `re` as the secret patterns read it: bytes, no Unicode classes (the
+/// options `pattern::build_meta` parses with, so that a regex parsed here
+/// compiles as the pattern's own).
 pub fn parse_hir(re: &str) -> Option<Hir> {
     regex_syntax::ParserBuilder::new()
         .unicode(false)

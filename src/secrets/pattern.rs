@@ -74,7 +74,7 @@ pub enum BuiltInGate {
     /// The gate's regex ([`gate_source::source`]).
     Regex(&'static str),
     /// The pattern has no gate.
-    None,
+    NoGate,
     /// Derived from the pattern's regex when first needed, as a user pattern's
     /// gate is (the regex build.rs would write down reads back as another).
     AtRunTime,
@@ -353,7 +353,7 @@ impl Pattern {
             .get_or_init(|| match (&self.spec.gate, self.built_in_gate) {
                 (Some(g), _) => parse_hir(g).map(|h| gate_of(&h)),
                 (None, BuiltInGate::Regex(g)) => parse_hir(g).map(|h| gate_of(&h)),
-                (None, BuiltInGate::None) => None,
+                (None, BuiltInGate::NoGate) => None,
                 (None, BuiltInGate::AtRunTime) => secret_gate(self.hir()?),
             })
             .as_ref()
@@ -675,7 +675,7 @@ mod tests {
             let derived = gate_source::derive(&parse_hir(&spec.regex).unwrap());
             let reread = match built {
                 BuiltInGate::Regex(s) => Some(parse_hir(s).unwrap_or_else(|| panic!("{id}: {s}"))),
-                BuiltInGate::None => None,
+                BuiltInGate::NoGate => None,
                 BuiltInGate::AtRunTime => {
                     at_run_time += 1;
                     assert!(derived.is_some(), "{id}");
