@@ -113,6 +113,22 @@ fn could_match(shape: usize, line: &[u8], quoted: bool) -> bool {
     }
 }
 
+fn quoted(line: &[u8]) -> bool {
+    memchr::memchr3(b'"', b'\'', b'`', line).is_some()
+}
+
+/// Could [`ASSIGNMENT`] match in `line`: an operator, and a quote where bare
+/// values do not count.
+fn may_assign(line: &[u8], quoted: bool, bare: bool) -> bool {
+    (quoted || bare) && memchr::memchr2(b'=', b':', line).is_some()
+}
+
+/// Would [`Generic::scan_line`] run any regex on `line`?
+fn searched(line: &[u8], bare: bool) -> bool {
+    let quoted = quoted(line);
+    may_assign(line, quoted, bare) || (0..SHAPES.len()).any(|s| could_match(s, line, quoted))
+}
+
 /// The shortest value [`looks_like_secret`] takes (a password's), in characters.
 const SHORTEST_SECRET: usize = 6;
 
@@ -271,6 +287,8 @@ impl Generic {
         // `tokens`… thousands of times), and, on long lines, the end of the last one.
         let mut judged: HashMap<&[u8], bool, foldhash::fast::RandomState> = HashMap::default();
         let mut ident_end = 0;
+        // Whether a regex would search the current line (see `searched`).
+        let mut line_searched: Option<bool> = None;
         for (start, end) in keywords {
             if start < done_until {
                 continue;
@@ -280,6 +298,7 @@ impl Generic {
                 let line_end =
                     memchr::memchr(b'\n', &bytes[end..]).map_or(bytes.len(), |p| end + p);
                 line = line_start..line_end;
+                line_searched = None;
             }
             if line.len() > LONG_LINE {
                 // A minified bundle or a data line: too long for the regexes, but a
@@ -316,6 +335,13 @@ impl Generic {
                 line_end = memchr::memchr(b'\n', &bytes[(line_end + 1).min(bytes.len())..])
                     .map_or(bytes.len(), |p| line_end + 1 + p);
             } else {
+                // A line no regex would search is done with (checked first: it
+                // is cheaper than judging the names of its keywords).
+                let bare = kind.allows_bare_values();
+                if !*line_searched.get_or_insert_with(|| searched(&bytes[line.clone()], bare)) {
+                    done_until = line.end;
+                    continue;
+                }
                 // Every secret-like name holds a keyword (rules/sensitive-names.toml's
                 // words and pairs each hold one of LINE_KEYWORDS, a test checks it),
                 // and the name the regexes would judge is the identifier around it:
@@ -359,10 +385,9 @@ impl Generic {
         if line.len() > LONG_LINE {
             return;
         }
-        let quoted = memchr::memchr3(b'"', b'\'', b'`', line).is_some();
+        let quoted = quoted(line);
         let bare = kind.allows_bare_values();
-        let assignment = (quoted || bare) && memchr::memchr2(b'=', b':', line).is_some();
-        let regexes = assignment
+        let regexes = may_assign(line, quoted, bare)
             .then(|| (self.assignment(bare), !bare))
             .into_iter()
             .chain(
