@@ -347,7 +347,12 @@ impl Generic {
                 // and the name the regexes would judge is the identifier around it:
                 // a line is searched from its first keyword in a secret-like name
                 // (two lines in three with a keyword have none: `task`, `tokens_used`).
-                let id = identifier_around(bytes, line.clone(), start, end);
+                let mut id = identifier_around(bytes, line.clone(), start, end);
+                // A name starts at a letter, `_` or `$` (the regexes judge `2fa_key`
+                // as `fa_key`, and `2fa` is one word to `split_words`).
+                while id.start < start && matches!(bytes[id.start], b'0'..=b'9' | b'-') {
+                    id.start += 1;
+                }
                 let text = &bytes[id];
                 let sensitive = *judged.entry(text).or_insert_with(|| {
                     std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t))
@@ -568,6 +573,28 @@ mod tests {
                 "{term:?} holds none of LINE_KEYWORDS"
             );
         }
+    }
+
+    /// A name the regexes judge starts at a letter, `_` or `$`: the keyword's
+    /// identifier is judged from there too (`2api_key` as `api_key`).
+    #[test]
+    fn names_are_judged_from_where_the_regexes_start_them() {
+        let names = crate::rules::sensitive_names();
+        let g = Generic::default();
+        for text in [
+            "2api_key: \"q8Vd93kLmZt7Rw2PxY4sN6bJ\"\n",
+            "x = 1\n-9api_secret = 'q8Vd93kLmZt7Rw2PxY4sN6bJ'\n",
+        ] {
+            let hits = g.scan(text.as_bytes(), Kind::Config, names);
+            assert_eq!(hits.len(), 1, "{text:?}");
+            assert_eq!(
+                &text[hits[0].start..hits[0].end],
+                "q8Vd93kLmZt7Rw2PxY4sN6bJ"
+            );
+        }
+        // The keyword only in a name that is not secret-like: nothing.
+        let text = "task_id = 'q8Vd93kLmZt7Rw2PxY4sN6bJ'\n";
+        assert!(g.scan(text.as_bytes(), Kind::Config, names).is_empty());
     }
 
     #[test]
