@@ -48,7 +48,7 @@ fn main() {
 
 /// The secret patterns' `positive` and `negative` examples are for the tests
 /// (which read the TOML): half of the file, which every scan would deserialize
-/// before its first file (0.6 M instructions).
+/// before its first file (0.5 M instructions).
 fn strip_examples(secrets: &mut toml::Table) {
     let patterns = secrets.get_mut("pattern").and_then(|p| p.as_array_mut());
     for p in patterns.into_iter().flatten() {

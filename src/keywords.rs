@@ -200,7 +200,7 @@ impl KeywordSet {
                 queue.push(child);
                 edge = next;
             }
-            // (A select, not a branch: the sweep vectorizes.)
+            // (A select rather than a branch: no jump per transition.)
             for (to, &via_fail) in row.iter_mut().zip(fail_row) {
                 *to = if *to == NONE { via_fail } else { *to };
             }
