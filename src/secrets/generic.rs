@@ -129,6 +129,16 @@ fn searched(line: &[u8], bare: bool) -> bool {
     may_assign(line, quoted, bare) || (0..SHAPES.len()).any(|s| could_match(s, line, quoted))
 }
 
+/// Identifiers of a file already judged by [`secret_like`].
+type Judged<'b> = HashMap<&'b [u8], bool, foldhash::fast::RandomState>;
+
+/// Is the identifier `text` secret-like? Each is judged once a file.
+fn secret_like<'b>(judged: &mut Judged<'b>, names: &SensitiveNames, text: &'b [u8]) -> bool {
+    *judged
+        .entry(text)
+        .or_insert_with(|| std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t)))
+}
+
 /// The shortest value [`looks_like_secret`] takes (a password's), in characters.
 const SHORTEST_SECRET: usize = 6;
 
@@ -285,7 +295,7 @@ impl Generic {
         let mut windowed = false;
         // Identifiers already judged (a bundle's long lines repeat `keyCode`,
         // `tokens`… thousands of times), and, on long lines, the end of the last one.
-        let mut judged: HashMap<&[u8], bool, foldhash::fast::RandomState> = HashMap::default();
+        let mut judged = Judged::default();
         let mut ident_end = 0;
         // Whether a regex would search the current line (see `searched`).
         let mut line_searched: Option<bool> = None;
@@ -315,11 +325,7 @@ impl Generic {
                 {
                     continue;
                 }
-                let text = &bytes[id.clone()];
-                let sensitive = *judged.entry(text).or_insert_with(|| {
-                    std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t))
-                });
-                if sensitive {
+                if secret_like(&mut judged, names, &bytes[id.clone()]) {
                     // From the identifier to past its value (minifiers write keys as
                     // `a.apiSecret=` or `{apiSecret:`, not `a["apiSecret"]=`).
                     let w = id.start..(id.end + WINDOW_AFTER).min(line.end);
@@ -353,11 +359,7 @@ impl Generic {
                 while id.start < start && matches!(bytes[id.start], b'0'..=b'9' | b'-') {
                     id.start += 1;
                 }
-                let text = &bytes[id];
-                let sensitive = *judged.entry(text).or_insert_with(|| {
-                    std::str::from_utf8(text).is_ok_and(|t| names.is_sensitive(t))
-                });
-                if !sensitive {
+                if !secret_like(&mut judged, names, &bytes[id]) {
                     continue;
                 }
             }
