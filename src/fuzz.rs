@@ -178,7 +178,10 @@ fn front_end(name: &str, bytes: &[u8]) {
         crate::rules::log_sinks().lang(key).expect("sinks"),
     );
     let facts = match key {
-        "javascript" if js::too_deep(bytes).is_none() => js::extract(&text, name, sinks).facts,
+        "javascript" => match js::screen(bytes) {
+            Ok(screened) => js::extract_screened(&text, name, sinks, screened).facts,
+            Err(_) => return,
+        },
         "rust" if rust::too_deep(bytes).is_none() => rust::extract(&text, sinks).facts,
         "python" if python::too_deep(bytes).is_none() => python::extract(&text, sinks).facts,
         _ => return,

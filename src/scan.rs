@@ -914,15 +914,6 @@ fn code_rules(
             false,
         );
     }
-    // Rust's and Python's screens run in their `extract_for_rules`, on the
-    // tokens their selectors read.
-    let too_deep = match lang {
-        Lang::JavaScript => js::too_deep(&src.bytes),
-        _ => None,
-    };
-    if let Some(reason) = too_deep {
-        return (note(reason), false);
-    }
     let text = src.text();
     let key = lang_key(lang);
     let (clients, sinks) = match (
@@ -935,7 +926,11 @@ fn code_rules(
     // Python and JS recover from syntax errors; syn gives no partial tree.
     let (facts, syntax_error, partial) = match lang {
         Lang::JavaScript => {
-            let x = js::extract(&text, &src.rel_path, sinks);
+            let screened = match js::screen(&src.bytes) {
+                Ok(s) => s,
+                Err(reason) => return (note(reason), false),
+            };
+            let x = js::extract_screened(&text, &src.rel_path, sinks, screened);
             (x.facts, x.syntax_error, true)
         }
         Lang::Rust => {

@@ -58,14 +58,29 @@ pub fn source_type(path: &str) -> SourceType {
     SourceType::from_path(Path::new(path)).unwrap_or_else(|_| SourceType::mjs())
 }
 
+/// A file that passed the depth screen ([`screen`]), with its estimated depth.
+#[derive(Debug, Clone, Copy)]
+pub struct Screened {
+    depth: usize,
+}
+
 /// A cheap byte scan of how deeply the file nests: brackets, plus chains of
 /// prefix operators, `=`, `?` and `=>` within one bracket level (each is a
 /// level of recursion in the parser). Linear; skips strings, template text,
-/// comments. Returns a reason when the file nests deeper than [`MAX_NESTING`].
+/// comments. A reason when the file nests deeper than [`MAX_NESTING`]; else
+/// the depth, which [`extract_screened`] sizes its stack by.
+pub fn screen(src: &[u8]) -> Result<Screened, String> {
+    match nesting(src) {
+        Some(depth) => Ok(Screened { depth }),
+        None => Err(format!(
+            "nested deeper than {MAX_NESTING} levels (not parsed)"
+        )),
+    }
+}
+
+/// [`screen`]'s reason, when the file nests too deeply to parse.
 pub fn too_deep(src: &[u8]) -> Option<String> {
-    nesting(src)
-        .is_none()
-        .then(|| format!("nested deeper than {MAX_NESTING} levels (not parsed)"))
+    screen(src).err()
 }
 
 /// The estimated nesting depth, or `None` once it passes [`MAX_NESTING`]
@@ -258,6 +273,17 @@ fn nesting(src: &[u8]) -> Option<usize> {
 /// screened with [`too_deep`] first.
 pub fn extract(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
     let depth = nesting(source.as_bytes()).unwrap_or(MAX_NESTING);
+    extract_screened(source, path, sinks, Screened { depth })
+}
+
+/// [`extract`] for a file [`screen`] has passed: the screen is not run again.
+pub fn extract_screened(
+    source: &str,
+    path: &str,
+    sinks: &LogSinks,
+    screened: Screened,
+) -> Extracted {
+    let depth = screened.depth;
     let run = || extract_inner(source, path, sinks);
     if depth > 64 {
         super::with_stack((depth + 64) * STACK_PER_LEVEL, run)
@@ -287,46 +313,60 @@ fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
     let mut syntax_error = None;
     // oxc gives up on the whole file at some syntax errors (`panicked`): blank
     // out the broken top-level chunk (offsets stay the same) and parse again,
-    // so the rest of the file still yields facts.
+    // so the rest of the file still yields facts. The facts come from the
+    // last parse.
     let mut text: Option<String> = None;
-    for _ in 0..MAX_RECOVERIES {
-        let allocator = Allocator::default();
+    let mut recoveries = 0;
+    loop {
         let cur = text.as_deref().unwrap_or(source);
-        let ret = parse(&allocator, cur, st);
-        if syntax_error.is_none() {
-            syntax_error = ret.diagnostics.first().map(|e| SyntaxErrorInfo {
-                offset: e.labels.first().map_or(0, |l| l.offset() as usize),
-                message: e.message.to_string(),
-                count: ret.diagnostics.len(),
-            });
-        }
-        if !ret.panicked {
-            break;
-        }
-        let at = ret
-            .diagnostics
-            .first()
-            .and_then(|e| e.labels.first())
-            .map_or(0, |l| l.offset() as usize);
-        let (a, b) = broken_chunk(cur.as_bytes(), at);
-        if a >= b {
-            break;
-        }
-        let mut bytes = cur.as_bytes().to_vec();
-        for c in &mut bytes[a..b] {
-            if *c != b'\n' {
-                *c = b' ';
+        let outcome = with_arena(|allocator| {
+            let ret = parse(allocator, cur, st);
+            if syntax_error.is_none() {
+                syntax_error = ret.diagnostics.first().map(|e| SyntaxErrorInfo {
+                    offset: e.labels.first().map_or(0, |l| l.offset() as usize),
+                    message: e.message.to_string(),
+                    count: ret.diagnostics.len(),
+                });
+            }
+            if ret.panicked && recoveries < MAX_RECOVERIES {
+                let at = ret
+                    .diagnostics
+                    .first()
+                    .and_then(|e| e.labels.first())
+                    .map_or(0, |l| l.offset() as usize);
+                let (a, b) = broken_chunk(cur.as_bytes(), at);
+                if a < b {
+                    return Err((a, b));
+                }
+            }
+            Ok(facts_of(&ret.program, cur, sinks))
+        });
+        match outcome {
+            Ok(facts) => {
+                return Extracted {
+                    facts,
+                    syntax_error,
+                }
+            }
+            Err((a, b)) => {
+                let mut bytes = cur.as_bytes().to_vec();
+                for c in &mut bytes[a..b] {
+                    if *c != b'\n' {
+                        *c = b' ';
+                    }
+                }
+                // Blanking whole UTF-8 sequences with spaces keeps it valid UTF-8
+                // only if the range starts and ends on character boundaries, which
+                // line starts and ends are.
+                text = Some(String::from_utf8_lossy(&bytes).into_owned());
+                recoveries += 1;
             }
         }
-        // Blanking whole UTF-8 sequences with spaces keeps it valid UTF-8
-        // only if the range starts and ends on character boundaries, which
-        // line starts and ends are.
-        text = Some(String::from_utf8_lossy(&bytes).into_owned());
     }
-    let source_for_facts = text.as_deref().unwrap_or(source);
-    let allocator = Allocator::default();
-    let ret = parse(&allocator, source_for_facts, st);
-    let source = source_for_facts;
+}
+
+/// The facts of a parsed program.
+fn facts_of(program: &Program, source: &str, sinks: &LogSinks) -> Facts {
     let mut x = Extractor {
         src: source,
         sinks,
@@ -339,12 +379,28 @@ fn extract_inner(source: &str, path: &str, sinks: &LogSinks) -> Extracted {
         call_at: HashMap::default(),
         chain_root: HashMap::default(),
     };
-    x.prebind(&ret.program.body);
-    x.visit_program(&ret.program);
-    Extracted {
-        facts: x.facts,
-        syntax_error,
+    x.prebind(&program.body);
+    x.visit_program(program);
+    x.facts
+}
+
+/// An arena this thread keeps for its parses while it stays under this size:
+/// a fresh one per file cost a page fault for every page the parser touched.
+const KEPT_ARENA: usize = 32 << 20;
+
+thread_local! {
+    static ARENA: std::cell::Cell<Option<Allocator>> = const { std::cell::Cell::new(None) };
+}
+
+/// Run `f` with this thread's arena (a new one if it is in use), emptied after.
+fn with_arena<R>(f: impl FnOnce(&Allocator) -> R) -> R {
+    let mut arena = ARENA.take().unwrap_or_default();
+    let r = f(&arena);
+    arena.reset();
+    if arena.capacity() <= KEPT_ARENA {
+        ARENA.set(Some(arena));
     }
+    r
 }
 
 #[derive(Clone)]
@@ -751,10 +807,10 @@ impl<'s> Extractor<'s> {
         grow(|| self.value_inner(e, depth))
     }
 
-    fn value_inner(&self, e: &Expression, depth: u32) -> Value {
-        let span = sp(e.span());
-        let e = e.get_inner_expression();
-        let kind = match e {
+    /// A literal's value (what [`Value::is_literal`] accepts), or `None`.
+    /// Cheap: no name is resolved and nothing nested is described.
+    fn literal(&self, e: &Expression) -> Option<ValueKind> {
+        Some(match e.get_inner_expression() {
             Expression::BooleanLiteral(b) => ValueKind::Bool(b.value),
             Expression::NullLiteral(_) => ValueKind::None,
             Expression::Identifier(id) if id.name == "undefined" => ValueKind::None,
@@ -776,9 +832,20 @@ impl<'s> Extractor<'s> {
                 // Minified booleans: `!0` is true, `!1` is false.
                 match &u.argument {
                     Expression::NumericLiteral(n) => ValueKind::Bool(n.value == 0.0),
-                    _ => ValueKind::Other,
+                    _ => return None,
                 }
             }
+            _ => return None,
+        })
+    }
+
+    fn value_inner(&self, e: &Expression, depth: u32) -> Value {
+        let span = sp(e.span());
+        if let Some(kind) = self.literal(e) {
+            return Value { kind, span };
+        }
+        let e = e.get_inner_expression();
+        let kind = match e {
             Expression::Identifier(_)
             | Expression::StaticMemberExpression(_)
             | Expression::ComputedMemberExpression(_)
@@ -1605,21 +1672,19 @@ impl<'a> Visit<'a> for Extractor<'_> {
                             self.visit_expression(k);
                         }
                     }
-                    let key = p.key.static_name();
-                    if let Some(k) = &key {
-                        let target = format!("{prefix}.{k}");
-                        match p.value.get_inner_expression() {
-                            Expression::ObjectExpression(_) => {
-                                self.next_obj_name = Some(target);
-                            }
-                            v => {
-                                let value = self.value_of(v, MAX_VALUE_DEPTH);
-                                if value.is_literal() {
-                                    self.push_assign(target.clone(), target, value, sp(p.span));
-                                    if let Some(a) = self.facts.assigns.last_mut() {
-                                        a.property = true;
-                                    }
-                                }
+                    if let Some(k) = p.key.static_name() {
+                        let v = p.value.get_inner_expression();
+                        if matches!(v, Expression::ObjectExpression(_)) {
+                            self.next_obj_name = Some(format!("{prefix}.{k}"));
+                        } else if let Some(kind) = self.literal(v) {
+                            let target = format!("{prefix}.{k}");
+                            let value = Value {
+                                kind,
+                                span: sp(v.span()),
+                            };
+                            self.push_assign(target.clone(), target, value, sp(p.span));
+                            if let Some(a) = self.facts.assigns.last_mut() {
+                                a.property = true;
                             }
                         }
                     }
