@@ -2,11 +2,14 @@
 //! pass over the bytes.
 //!
 //! A file is worth parsing when it names a client module, a TLS knob or a URL
-//! scheme (*net*: the network rules), or when it has a log sink (for Rust also
-//! a `Debug` derive) or a `with-secret` word, *and* a secret-like word (what
-//! secret-in-log, secret-in-url and secret-debug-derive need). Every word
+//! scheme (*net*: the network rules), when it has a log sink (for Rust also
+//! a `Debug` derive) *and* a secret-like word (secret-in-log,
+//! secret-debug-derive), or when a query parameter's `=` before an
+//! interpolation has a secret-like name or value (secret-in-url). Every word
 //! comes from the rule data (`[<lang>.prefilter]` in rules/http-clients.toml,
-//! rules/log-sinks.toml, rules/sensitive-names.toml).
+//! rules/log-sinks.toml, rules/sensitive-names.toml). The fixtures hold cases
+//! only one trigger catches (`fixtures/*/prefilter/`), and a test checks that
+//! every fixture file reports the same with the prefilter off.
 //!
 //! All the words of a language go into one case-insensitive Aho-Corasick DFA;
 //! each hit is then checked against what the word is for: its exact case, a
@@ -35,8 +38,8 @@ enum Role {
     LogCall,
     /// With `log-calls`: a logger module where it is imported.
     LogModule,
-    /// `with-secret`: anywhere, in this case.
-    WithSecret,
+    /// `query`: a query parameter's `=` before an interpolation.
+    Query,
     /// A secret-like word, in any case.
     Secret,
 }
@@ -46,8 +49,11 @@ pub struct CodePrefilter {
     /// The words in one automaton, built on first use: a file whose keyword
     /// pass is shared with the secret engine (src/keyword_pass.rs) never needs it.
     automaton: OnceLock<KeywordSet>,
-    /// With `log-window`: the secret-like words alone, for the windows.
-    secret_words: Option<KeywordSet>,
+    /// `log-window`: a log sink counts by its own window.
+    log_window: bool,
+    /// The secret-like words alone, for windows (log sinks', query values'),
+    /// built on first use.
+    secret_words: OnceLock<KeywordSet>,
     /// For each pattern of the automaton: its text as written and its roles.
     words: Vec<(String, Vec<Role>)>,
 }
@@ -78,7 +84,7 @@ impl CodePrefilter {
         pf.keywords.iter().for_each(|w| add(w, Role::Net));
         pf.modules.iter().for_each(|w| add(w, Role::NetModule));
         pf.words.iter().for_each(|w| add(w, Role::NetWord));
-        pf.with_secret.iter().for_each(|w| add(w, Role::WithSecret));
+        pf.query.iter().for_each(|w| add(w, Role::Query));
         if let Some(s) = rules::log_sinks().lang(lang) {
             if pf.log_calls {
                 for c in s.calls.iter().chain(&s.logger_methods) {
@@ -115,14 +121,39 @@ impl CodePrefilter {
                 add(w, Role::Secret);
             }
         }
-        let secret_words = pf
-            .log_window
-            .then(|| KeywordSet::new(&secret_words, true).expect("prefilter secret words"));
         CodePrefilter {
             lang,
             automaton: OnceLock::new(),
-            secret_words,
+            log_window: pf.log_window,
+            secret_words: OnceLock::new(),
             words,
+        }
+    }
+
+    /// Does `window` hold a secret-like word (any case)?
+    fn secret_in(&self, window: &[u8]) -> bool {
+        self.secret_words
+            .get_or_init(|| {
+                let words = rules::sensitive_names().prefilter_words();
+                KeywordSet::new(&words, true).expect("prefilter secret words")
+            })
+            .is_match(window)
+    }
+
+    /// What a query parameter's `=` at `eq` (before an interpolation) shows:
+    /// secret-in-url reports the value put there when the parameter's name
+    /// is secret-like, or the value's own name is.
+    fn query(&self, word: &str, bytes: &[u8], eq: usize) -> QueryHit {
+        match query_param(bytes, eq) {
+            Param::Absent => return QueryHit::Quiet,
+            Param::Name(p) if rules::sensitive_names().is_sensitive(p) => return QueryHit::Secret,
+            Param::Name(_) | Param::Unread => {}
+        }
+        // The value's name comes after the `=`.
+        match value_window(self.lang, word, bytes, eq) {
+            Some(end) if self.secret_in(&bytes[eq..end]) => QueryHit::Secret,
+            Some(_) => QueryHit::Quiet,
+            None => QueryHit::Unknown,
         }
     }
 
@@ -162,14 +193,13 @@ impl CodePrefilter {
             let counts = match role {
                 Role::Secret => true,
                 _ if !exact => false,
-                Role::Log => match &self.secret_words {
-                    Some(secrets) => {
-                        let debug = word == "Debug";
-                        secrets.is_match(&bytes[start..window_end(bytes, end, debug)])
-                    }
-                    None => true,
-                },
-                Role::Net | Role::WithSecret => true,
+                Role::Log if self.log_window => {
+                    let debug = word == "Debug";
+                    self.secret_in(&bytes[start..window_end(bytes, end, debug)])
+                }
+                Role::Log => true,
+                Role::Net => true,
+                Role::Query => continued(word, bytes, end),
                 Role::NetWord => whole_word(bytes, start, end),
                 Role::NetModule | Role::LogModule => imported(self.lang, bytes, start, end),
                 Role::LogCall => called(bytes, start, end),
@@ -180,11 +210,16 @@ impl CodePrefilter {
             match role {
                 Role::Net | Role::NetModule | Role::NetWord => verdict.wanted = true,
                 // Its window had a secret-like word.
-                Role::Log if self.secret_words.is_some() => verdict.wanted = true,
+                Role::Log if self.log_window => verdict.wanted = true,
                 Role::Secret => verdict.secret = true,
+                Role::Query => match self.query(word, bytes, start) {
+                    QueryHit::Secret => verdict.wanted = true,
+                    QueryHit::Quiet => {}
+                    QueryHit::Unknown => verdict.query = true,
+                },
                 _ => verdict.log = true,
             }
-            if verdict.log && verdict.secret {
+            if (verdict.log || verdict.query) && verdict.secret {
                 verdict.wanted = true;
             }
             if verdict.wanted {
@@ -198,7 +233,12 @@ impl CodePrefilter {
 /// What the hits of a file have shown so far.
 #[derive(Debug, Default)]
 pub struct Verdict {
+    /// A log sink (or logger module) without a window of its own.
     log: bool,
+    /// A query parameter's `=` before an interpolation whose value's window
+    /// runs on too long to read: a secret-like word anywhere decides.
+    query: bool,
+    /// A secret-like word.
     secret: bool,
     wanted: bool,
 }
@@ -307,6 +347,168 @@ fn skip_string(bytes: &[u8], at: usize, limit: usize) -> usize {
     limit
 }
 
+/// A `query` word that ends in a quote (`="`, the end of a string literal)
+/// counts only where the string is continued with `+` (`"?key=" + key`);
+/// the others always do.
+fn continued(word: &str, bytes: &[u8], end: usize) -> bool {
+    if !word.ends_with(['"', '\'', '`']) {
+        return true;
+    }
+    let next = bytes[end..]
+        .iter()
+        .find(|b| !(b.is_ascii_whitespace() || **b == b'\\'));
+    next == Some(&b'+')
+}
+
+/// The query parameter name before a `=` (secret-in-url's `param_before`).
+enum Param<'a> {
+    /// Back to a `?`, `&` or `;`, or to a quote: the start of the string, or
+    /// a quote inside it (then this is the end of secret-in-url's name, and
+    /// the name's secret-like part, if any, is a word the file holds).
+    Name(&'a str),
+    /// A space, `/` or brace comes first (`timeout={`, `a/b=`): secret-in-url
+    /// sees no name there, so it reports nothing at this `=`.
+    Absent,
+    /// Past [`MAX_PARAM`] bytes, the file's start or not UTF-8.
+    Unread,
+}
+
+/// The query parameter name before the `=` at `eq`, read as secret-in-url
+/// reads it (`?apikey=` → `apikey`).
+fn query_param(bytes: &[u8], eq: usize) -> Param<'_> {
+    let head = &bytes[eq.saturating_sub(MAX_PARAM + 1)..eq];
+    let Some(at) = head.iter().rposition(|b| {
+        matches!(
+            b,
+            b'?' | b'&' | b';' | b'/' | b' ' | b'{' | b'}' | b'"' | b'\'' | b'`'
+        )
+    }) else {
+        return Param::Unread;
+    };
+    match (head[at], std::str::from_utf8(&head[at + 1..])) {
+        (b'/' | b' ' | b'{' | b'}', _) => Param::Absent,
+        (_, Ok("")) => Param::Absent,
+        (_, Ok(name)) => Param::Name(name),
+        (_, Err(_)) => Param::Unread,
+    }
+}
+
+/// Longest query parameter name [`query_param`] reads.
+const MAX_PARAM: usize = 256;
+
+/// What one query parameter's `=` shows ([`CodePrefilter::query`]).
+enum QueryHit {
+    /// A secret-like parameter name, or a secret-like word in the value's statement.
+    Secret,
+    /// Neither.
+    Quiet,
+    /// The value's window runs past [`MAX_VALUE_WINDOW`].
+    Unknown,
+}
+
+/// Longest window [`value_window`] reads.
+const MAX_VALUE_WINDOW: usize = 4096;
+
+/// Where the text that holds the value put after a query parameter's `=`
+/// ends (`word` is the `query` word found at `eq`), or `None` when it runs
+/// past [`MAX_VALUE_WINDOW`] bytes:
+/// - after a string continued with `+` (`"?key=" + cfg.key`): the operands
+///   that follow, to a `,`, `;`, line end or closing bracket outside them;
+/// - a JS template's `${…}`: its braces;
+/// - otherwise (an f-string's or format string's `{`, a `%` placeholder,
+///   whose values may come after the string): the rest of the statement.
+fn value_window(lang: &str, word: &str, bytes: &[u8], eq: usize) -> Option<usize> {
+    let after = eq + word.len();
+    if word.ends_with(['"', '\'', '`']) {
+        operands_end(bytes, after)
+    } else if lang == "javascript" && word.ends_with('{') {
+        braces_end(bytes, after - 1)
+    } else {
+        statement_end(bytes, eq)
+    }
+}
+
+/// The end of the `+` operands from `from` (past the string's closing quote).
+fn operands_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let limit = bytes.len().min(from.saturating_add(MAX_VALUE_WINDOW));
+    let mut depth = 0usize;
+    let mut started = false;
+    for i in from..limit {
+        let b = bytes[i];
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' | b',' | b';' if depth == 0 => return Some(i),
+            b')' | b']' | b'}' => depth -= 1,
+            b'\n' if depth == 0 && started => {
+                let next = bytes[i + 1..limit]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace());
+                if next != Some(&b'+') {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        // The line break right after the `+` does not end it.
+        started |= !(b.is_ascii_whitespace() || b == b'+' || b == b'\\');
+    }
+    (limit == bytes.len()).then_some(limit)
+}
+
+/// The end of the brace group opening at `open`.
+fn braces_end(bytes: &[u8], open: usize) -> Option<usize> {
+    let limit = bytes.len().min(open.saturating_add(MAX_VALUE_WINDOW));
+    let mut depth = 0usize;
+    for (i, &b) in bytes.iter().enumerate().take(limit).skip(open) {
+        match b {
+            b'{' => depth += 1,
+            b'}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The end of the statement holding `from`, read from `from` on: a line end
+/// outside the brackets opened after `from`, unless the line ends with an
+/// operator, `,` or `\` or the next starts with `+`, `%` or `.`
+/// (`.format(…)`). A bracket closing one opened before `from` is passed
+/// over, and brackets inside strings count too: either only widens it.
+fn statement_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let limit = bytes.len().min(from.saturating_add(MAX_VALUE_WINDOW));
+    let mut depth = 0usize;
+    let mut last = 0u8; // the line's last byte that is not a blank
+    for i in from..limit {
+        let b = bytes[i];
+        match b {
+            b'(' | b'[' | b'{' => depth += 1,
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            b'\n' if depth == 0 => {
+                let next = bytes[i + 1..limit]
+                    .iter()
+                    .find(|b| !b.is_ascii_whitespace());
+                let goes_on = matches!(last, b'+' | b'%' | b'\\' | b',' | b'=')
+                    || matches!(next, Some(b'+' | b'%' | b'.'));
+                if !goes_on {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+        if b == b'\n' {
+            last = 0;
+        } else if !b.is_ascii_whitespace() {
+            last = b;
+        }
+    }
+    (limit == bytes.len()).then_some(limit)
+}
+
 fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
@@ -399,6 +601,52 @@ mod tests {
                 "import os  # requests\n",
                 "x = 'http' \n",
             ],
+        );
+    }
+
+    #[test]
+    fn query_parameters_before_an_interpolation() {
+        check(
+            "javascript",
+            &[
+                "const u = `/report?token=${t}`;",
+                "const u = '/csv/' + id + '?key=' + auth;",
+                "const u = \"/csv?key=\"\n  + auth;",
+                // The name is not secret-like, but a word of the file is.
+                "const u = `/x?id=${apiKey}`;",
+            ],
+            &[
+                "const u = `/trades?page=${page}&order=${order}`;",
+                "const u = '/csv?key=';",
+                "const a = 'x', b='y';",
+                "const s = `width=${w}`;",
+            ],
+        );
+        check(
+            "python",
+            &[
+                "u = f\"/report?token={t}\"",
+                "u = \"/pdf?key=%s\" % auth",
+                "u = \"/csv?key=\" + auth",
+                "u = \"/csv?key={}\".format(auth)",
+                // The value's name, later in the statement.
+                "u = \"/csv?id={}&v=2\".format(\n    cfg.api_key,\n)",
+                "u = (\"/csv?id=\"\n     + self.api_secret)",
+            ],
+            &[
+                "u = f\"/trades?page={page}\"",
+                "u = \"/csv?id=%s\" % i",
+                "x=\"a\"",
+                // A keyword argument, not a query; and the secret-like word in
+                // another statement.
+                "x = f(extra={\"prompt\": \"Enter your API secret\"})",
+                "u = f\"/x?id={i}\"\napi_key = load()\n",
+            ],
+        );
+        check(
+            "rust",
+            &["format!(\"/x?key={}\", k)"],
+            &["format!(\"/x?page={}\", p)"],
         );
     }
 

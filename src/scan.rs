@@ -1068,3 +1068,51 @@ fn file_level_finding(display: &str, raw: RawFinding) -> Finding {
         fingerprint,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The code-rule prefilter only saves work: on every fixture source file
+    /// (and the example bot), a pass that parses every file whatever the
+    /// prefilter says reports exactly what the normal pass reports.
+    #[test]
+    fn the_prefilter_drops_no_fixture_finding() {
+        let plain = FileScanner::new(Config::default(), Vec::new()).unwrap();
+        let mut all = FileScanner::new(Config::default(), Vec::new()).unwrap();
+        all.parse_all = true;
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut files = 0;
+        for dir in [
+            "fixtures/python",
+            "fixtures/js",
+            "fixtures/rust",
+            "fixtures/example-bot",
+        ] {
+            for entry in walkdir::WalkDir::new(root.join(dir)).sort_by_file_name() {
+                let entry = entry.unwrap();
+                let path = entry.path();
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                if !entry.file_type().is_file() || !matches!(classify(path, b""), Kind::Source(_)) {
+                    continue;
+                }
+                let bytes = std::fs::read(path).unwrap();
+                let key = |s: &FileScan| -> Vec<(String, Span, String)> {
+                    s.findings
+                        .iter()
+                        .map(|f| (f.rule.clone(), f.span, f.message.clone()))
+                        .collect()
+                };
+                let want = key(&all.scan(&rel, bytes.clone()));
+                let got = key(&plain.scan(&rel, bytes));
+                assert_eq!(got, want, "{rel}: the prefilter changed the findings");
+                files += 1;
+            }
+        }
+        assert!(files > 30, "only {files} fixture source files found");
+    }
+}

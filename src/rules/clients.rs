@@ -236,9 +236,15 @@ pub struct Prefilter {
     /// `debug(`, `= console.log`) or imported, not at any mention of `log`.
     #[serde(default)]
     pub log_calls: bool,
-    /// With a secret-like word, these make a file worth parsing too.
+    /// Where a URL query's `name=` meets an interpolated value: `=${` in a JS
+    /// template, `={` in an f-string or a format string, `=%` before a `%`
+    /// placeholder; one that ends in a quote (`="`) counts where the string
+    /// is continued with `+`. The file is worth parsing when the name before
+    /// `=` is secret-like (`?token=${t}`, `&key=`), or when a secret-like word
+    /// is anywhere in it (the interpolated name may be one). secret-in-url
+    /// needs such a `name=`, whatever the URL looks like.
     #[serde(default)]
-    pub with_secret: Vec<String>,
+    pub query: Vec<String>,
     /// A log sink or `Debug` counts only when a secret-like word is in its
     /// own arguments or item (the bracketed group that follows it), not
     /// anywhere in the file.

@@ -99,12 +99,14 @@ impl SensitiveNames {
 
     /// Words whose presence (any case) makes a file worth a closer look for
     /// secret-like names: the secret words, and each pair written as one
-    /// word and with `_` (`apikey`, `api_key`).
+    /// word and with each separator names and keys use between words
+    /// (`apikey`, `api_key`, `X-API-KEY`, `"API key"`).
     pub fn prefilter_words(&self) -> Vec<String> {
         let mut out: Vec<String> = self.words.iter().cloned().collect();
         for (a, b) in &self.pairs {
-            out.push(format!("{a}{b}"));
-            out.push(format!("{a}_{b}"));
+            for sep in ["", "_", "-", " "] {
+                out.push(format!("{a}{sep}{b}"));
+            }
         }
         out.sort();
         out.dedup();
