@@ -545,9 +545,38 @@ fn imported(lang: &str, bytes: &[u8], start: usize, end: usize) -> bool {
     } else {
         let quote = |b: Option<u8>| matches!(b, Some(b'\'' | b'"' | b'`'));
         let head = &bytes[..start];
-        let opened = quote(head.last().copied())
-            || (head.ends_with(b"node:") && quote(head.len().checked_sub(6).map(|i| head[i])));
-        opened && quote(next)
+        let open = if quote(head.last().copied()) {
+            head.len() - 1
+        } else if head.ends_with(b"node:") && quote(head.len().checked_sub(6).map(|i| head[i])) {
+            head.len() - 6
+        } else {
+            return false;
+        };
+        quote(next) && js_module_context(&head[..open])
+    }
+}
+
+/// Does a JS string that starts after `head` name a module? The front end
+/// binds modules from `require('m')`, `import('m')` and `import … from 'm'`:
+/// the string must follow `require(` or `import(` (brackets and blanks
+/// between), or the word `from` or `import` (not `case 'http':`, `id: 'ws'`).
+fn js_module_context(head: &[u8]) -> bool {
+    let head = head.trim_ascii_end();
+    let mut h = head;
+    while let Some(rest) = h.strip_suffix(b"(") {
+        h = rest.trim_ascii_end();
+    }
+    let word = |w: &[u8]| {
+        h.strip_suffix(w).is_some_and(|before| {
+            !before
+                .last()
+                .is_some_and(|&b| is_word(b) || b == b'$' || b == b'.')
+        })
+    };
+    if h.len() < head.len() {
+        word(b"require") || word(b"import")
+    } else {
+        word(b"from") || word(b"import")
     }
 }
 
@@ -600,6 +629,29 @@ mod tests {
                 "from .requests import x\n",
                 "import os  # requests\n",
                 "x = 'http' \n",
+            ],
+        );
+    }
+
+    #[test]
+    fn js_modules_count_where_a_module_is_named() {
+        check(
+            "javascript",
+            &[
+                "const https = require('node:https');",
+                "const a = require( \"axios\" );",
+                "import axios from 'axios';",
+                "import{get as g}from\"https\"",
+                "export * from 'ws';",
+                "const ws = await import('ws');",
+                "import 'got';",
+            ],
+            &[
+                "switch(s){case`https`:case`http`:return 1}",
+                "const k = {id:`http`,name:`HTTP`};",
+                "for (const t of ['request', 'options']) {}",
+                "x.require('got')",
+                "Array.from('ws')",
             ],
         );
     }
