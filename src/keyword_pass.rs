@@ -53,7 +53,7 @@ impl SharedPass {
             }
             ControlFlow::Continue(())
         });
-        (hits, verdict.wanted())
+        (hits, prefilter.finish(&verdict, bytes))
     }
 }
 

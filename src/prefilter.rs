@@ -19,6 +19,7 @@
 //! than parsing the files they let through.
 
 use crate::keywords::KeywordSet;
+use crate::lang::js_lex::{self, Place};
 use crate::rules;
 use std::ops::ControlFlow;
 use std::sync::OnceLock;
@@ -56,6 +57,9 @@ pub struct CodePrefilter {
     secret_words: OnceLock<KeywordSet>,
     /// For each pattern of the automaton: its text as written and its roles.
     words: Vec<(String, Vec<Role>)>,
+    /// JS: words, sinks and secret-like words are judged where they stand
+    /// ([`Self::finish`]).
+    placed: bool,
 }
 
 impl CodePrefilter {
@@ -117,7 +121,7 @@ impl CodePrefilter {
         }
         if lang != "rust" {
             // Logging a whole headers dict or the environment counts too (Python, JS).
-            for w in ["header", "environ", "process.env"] {
+            for w in EXTRA_SECRET_WORDS {
                 add(w, Role::Secret);
             }
         }
@@ -127,6 +131,7 @@ impl CodePrefilter {
             log_window: pf.log_window,
             secret_words: OnceLock::new(),
             words,
+            placed: lang == "javascript",
         }
     }
 
@@ -171,7 +176,83 @@ impl CodePrefilter {
         automaton.each_hit(bytes, |k, start, end| {
             self.hit(&mut verdict, bytes, k, start, end)
         });
-        verdict.wanted
+        self.finish(&verdict, bytes)
+    }
+
+    /// Is the file worth parsing, once every hit is in `verdict`? In JS, a
+    /// scheme keyword (`"http://`) counts where its quote opens a string (not
+    /// in a comment, nor quoted inside a longer string); a
+    /// word (`fetch`, `rejectUnauthorized`) counts in code or as a whole
+    /// string (`"rejectUnauthorized": false`, `window["fetch"]`), not inside
+    /// a longer string or a comment (`"…|fetch|…"`, `"Failed to fetch"`); a
+    /// sink only in code; a secret-like word only in a name that is
+    /// secret-like itself (`authToken`, not `tokenize`, nor a `token` alone:
+    /// secret-in-log judges every name and key the same way), in code or in
+    /// a string used as a key (`{"X-API-KEY": k}`, `h["Authorization"]`).
+    pub fn finish(&self, verdict: &Verdict, bytes: &[u8]) -> bool {
+        if verdict.wanted || verdict.pending.is_empty() {
+            return verdict.wanted;
+        }
+        let at: Vec<usize> = verdict.pending.iter().map(|p| p.start).collect();
+        let places = js_lex::places(bytes, &at);
+        let (mut log, mut secret) = (verdict.log, verdict.secret);
+        for (p, place) in verdict.pending.iter().zip(places) {
+            match p.role {
+                Role::NetWord => {
+                    let whole = matches!(place, Place::Str { start, end } if (start, end) == (p.start, p.end));
+                    if place == Place::Code || whole {
+                        return true;
+                    }
+                }
+                // A scheme keyword's quote must open the string (`"http://…`).
+                Role::Net if matches!(place, Place::Str { start, .. } if start == p.start + 1) => {
+                    return true
+                }
+                Role::Net => {}
+                Role::LogCall => log |= place == Place::Code,
+                _ => secret = secret || self.secret_at(bytes, p, place),
+            }
+            if (log || verdict.query) && secret {
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Does the secret-like word of `p` stand in a secret-like name, in code
+    /// or in a string used as a key?
+    fn secret_at(&self, bytes: &[u8], p: &Pending, place: Place) -> bool {
+        let extra = EXTRA_SECRET_WORDS.contains(&self.words[p.word].0.as_str());
+        let name = match place {
+            Place::Code if extra => return true,
+            Place::Code => {
+                let ident =
+                    |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$') || *b >= 0x80;
+                let start = bytes[..p.start]
+                    .iter()
+                    .rposition(|b| !ident(b))
+                    .map_or(0, |i| i + 1);
+                let end = bytes[p.end..]
+                    .iter()
+                    .position(|b| !ident(b))
+                    .map_or(bytes.len(), |i| p.end + i);
+                &bytes[start..end]
+            }
+            Place::Str { start, end } => {
+                let closed = matches!(bytes.get(end), Some(b'"' | b'\'' | b'`'));
+                let after = bytes.get(end + 1..).unwrap_or_default().trim_ascii_start();
+                if !closed || !matches!(after.first(), Some(b':' | b']')) {
+                    return false;
+                }
+                if extra {
+                    return true;
+                }
+                &bytes[start..end]
+            }
+            Place::Other => return false,
+        };
+        std::str::from_utf8(name)
+            .is_ok_and(|n| rules::sensitive_names().is_sensitive_without_value(n))
     }
 
     /// Take one hit of word `k` at `start..end` into `verdict`; `Break` once
@@ -207,6 +288,24 @@ impl CodePrefilter {
             if !counts {
                 continue;
             }
+            if self.placed
+                && matches!(
+                    role,
+                    Role::Net | Role::NetWord | Role::LogCall | Role::Secret
+                )
+            {
+                if verdict.pending.len() == MAX_PENDING {
+                    verdict.wanted = true;
+                    return ControlFlow::Break(());
+                }
+                verdict.pending.push(Pending {
+                    start,
+                    end,
+                    word: k,
+                    role,
+                });
+                continue;
+            }
             match role {
                 Role::Net | Role::NetModule | Role::NetWord => verdict.wanted = true,
                 // Its window had a secret-like word.
@@ -230,6 +329,24 @@ impl CodePrefilter {
     }
 }
 
+/// Words that count as secret-like for the log rules without being names:
+/// a whole headers dict or the environment logged.
+const EXTRA_SECRET_WORDS: [&str; 3] = ["header", "environ", "process.env"];
+
+/// A JS hit judged where it stands, once the file is read ([`CodePrefilter::finish`]).
+#[derive(Debug)]
+struct Pending {
+    start: usize,
+    end: usize,
+    /// The word's index, and the role it was found for.
+    word: usize,
+    role: Role,
+}
+
+/// At most this many hits wait for [`CodePrefilter::finish`]; past it, the
+/// file is parsed.
+const MAX_PENDING: usize = 1 << 16;
+
 /// What the hits of a file have shown so far.
 #[derive(Debug, Default)]
 pub struct Verdict {
@@ -241,6 +358,8 @@ pub struct Verdict {
     /// A secret-like word.
     secret: bool,
     wanted: bool,
+    /// JS hits to judge where they stand.
+    pending: Vec<Pending>,
 }
 
 impl Verdict {
@@ -581,14 +700,17 @@ fn js_module_context(head: &[u8]) -> bool {
 }
 
 /// The sink method at `start..end` where it is called or named after a dot:
-/// `.info`, `. info`, `debug(`, `print (`.
+/// `.info`, `. info`, `debug(`, `print (`; not a property assigned to
+/// (`t.dir = root`, `self.log = logger`: calls through it are `.info(…)`).
 fn called(bytes: &[u8], start: usize, end: usize) -> bool {
     if bytes.get(end).copied().is_some_and(is_word) {
         return false;
     }
     let head = bytes[..start].trim_ascii_end();
     if head.last() == Some(&b'.') {
-        return true;
+        let tail = bytes[end..].trim_ascii_start();
+        let assigned = tail.first() == Some(&b'=') && !matches!(tail.get(1), Some(b'=' | b'>'));
+        return !assigned;
     }
     let before = start.checked_sub(1).map(|i| bytes[i]);
     !before.is_some_and(is_word) && bytes[end..].trim_ascii_start().first() == Some(&b'(')
@@ -652,6 +774,39 @@ mod tests {
                 "for (const t of ['request', 'options']) {}",
                 "x.require('got')",
                 "Array.from('ws')",
+            ],
+        );
+    }
+
+    #[test]
+    fn js_words_count_where_they_stand() {
+        check(
+            "javascript",
+            &[
+                "fetch(url)",
+                "const f = window['fetch'];",
+                "const o = {\"rejectUnauthorized\": false};",
+                "const u = \"http://api.example.com/v1\";",
+                "console.log(cfg.apiKey)",
+                "const h = {'X-API-KEY': k};\nconsole.log(h);",
+                "const h = {}; h[\"Authorization\"] = t; console.info(h);",
+                "const e = `${fetch}`;",
+            ],
+            &[
+                // In a longer string, a comment or a regular expression.
+                "const m = 'Failed to fetch data';",
+                "const kw = \"a|fetch|rejectUnauthorized|b\";",
+                "// fetch(url)\n",
+                "/* rejectUnauthorized: false */",
+                "const r = /fetch/g;",
+                "const d = 'see \"http://www.w3.org/1999/xhtml\"';",
+                // A sink with no secret-like name: a bare `token` needs a value
+                // to be one, `tokenize` is none, prose is no key.
+                "console.log(tokenize(s), token, cfg.token)",
+                "const s = 'Invalid API secret'; console.log(s)",
+                // A property assigned, not a sink; a sink named in a string.
+                "t.dir = root; const apiKey = k;",
+                "const s = 'console.log(x)'; const apiKey = k;",
             ],
         );
     }

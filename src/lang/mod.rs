@@ -3,6 +3,7 @@
 
 pub mod facts;
 pub mod js;
+pub mod js_lex;
 pub mod kept;
 pub mod python;
 pub mod python_select;
