@@ -62,20 +62,7 @@ pub fn places(src: &[u8], positions: &[usize]) -> Vec<Place> {
                     },
                 )
             }
-            b'`' => {
-                let (close, opens) = template_text(src, i + 1);
-                if opens {
-                    interp.push(depth);
-                    depth += 1;
-                }
-                (
-                    (close + if opens { 2 } else { 1 }).min(n),
-                    Place::Str {
-                        start: i + 1,
-                        end: close,
-                    },
-                )
-            }
+            b'`' => template(src, i + 1, &mut interp, &mut depth),
             b'{' => {
                 depth += 1;
                 i += 1;
@@ -86,18 +73,7 @@ pub fn places(src: &[u8], positions: &[usize]) -> Vec<Place> {
                 if interp.last() == Some(&depth) {
                     // The `}` of a `${…}`: the template's text goes on.
                     interp.pop();
-                    let (close, opens) = template_text(src, i + 1);
-                    if opens {
-                        interp.push(depth);
-                        depth += 1;
-                    }
-                    (
-                        (close + if opens { 2 } else { 1 }).min(n),
-                        Place::Str {
-                            start: i + 1,
-                            end: close,
-                        },
-                    )
+                    template(src, i + 1, &mut interp, &mut depth)
                 } else {
                     i += 1;
                     continue;
@@ -152,6 +128,25 @@ fn string_end(src: &[u8], from: usize, quote: u8) -> usize {
         }
     }
     src.len()
+}
+
+/// A template's text from `from` (after its backtick, or the `}` of a
+/// `${…}`): where the region ends (past the backtick or the `${`, whose brace
+/// depth is pushed) and its place.
+fn template(src: &[u8], from: usize, interp: &mut Vec<usize>, depth: &mut usize) -> (usize, Place) {
+    let (close, opens) = template_text(src, from);
+    if opens {
+        interp.push(*depth);
+        *depth += 1;
+    }
+    let end = (close + if opens { 2 } else { 1 }).min(src.len());
+    (
+        end,
+        Place::Str {
+            start: from,
+            end: close,
+        },
+    )
 }
 
 /// A template's text from `from`: the index of the closing backtick or of
