@@ -273,6 +273,32 @@ mod tests {
         assert_eq!(place_of("x = /[/]fetch/g;", "fetch"), Place::Other);
     }
 
+    /// Any bytes: every position gets a place, no panic (cut strings,
+    /// templates and comments, a `\\` or `/` last).
+    #[test]
+    fn any_bytes() {
+        let alphabet = b"ab'\"`${}/*\\\n[]()=+ ";
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in 0..400 {
+            let src: Vec<u8> = (0..len % 40)
+                .map(|_| {
+                    seed ^= seed << 13;
+                    seed ^= seed >> 7;
+                    seed ^= seed << 17;
+                    alphabet[(seed % alphabet.len() as u64) as usize]
+                })
+                .collect();
+            let at: Vec<usize> = (0..src.len()).rev().collect();
+            let p = places(&src, &at);
+            assert_eq!(p.len(), src.len());
+            for place in p {
+                if let Place::Str { start, end } = place {
+                    assert!(start <= end && end <= src.len(), "{src:?}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn escapes_and_unterminated_strings() {
         let src = "s = 'it\\'s'; fetch(u); t = \"open\nfetch(v)";
