@@ -7,7 +7,10 @@
 //! secret-debug-derive), or when a query parameter's `=` before an
 //! interpolation has a secret-like name or value (secret-in-url). Every word
 //! comes from the rule data (`[<lang>.prefilter]` in rules/http-clients.toml,
-//! rules/log-sinks.toml, rules/sensitive-names.toml). The fixtures hold cases
+//! rules/log-sinks.toml, rules/sensitive-names.toml). In JS, where minified
+//! bundles hold every word somewhere, hits are judged where they stand
+//! (code, a whole string, a longer string, a comment: src/lang/js_lex.rs)
+//! once the file is read ([`CodePrefilter::finish`]). The fixtures hold cases
 //! only one trigger catches (`fixtures/*/prefilter/`), and a test checks that
 //! every fixture file reports the same with the prefilter off.
 //!
