@@ -198,8 +198,8 @@ impl CodePrefilter {
         }
         let at: Vec<usize> = verdict.pending.iter().map(|p| p.start).collect();
         let places = js_lex::places(bytes, &at);
-        let (mut log, mut secret) = (verdict.log, verdict.secret);
-        for (p, place) in verdict.pending.iter().zip(places) {
+        let mut log = verdict.log;
+        for (p, &place) in verdict.pending.iter().zip(&places) {
             match p.role {
                 Role::NetWord => {
                     let whole = matches!(place, Place::Str { start, end } if (start, end) == (p.start, p.end));
@@ -211,15 +211,18 @@ impl CodePrefilter {
                 Role::Net if matches!(place, Place::Str { start, .. } if start == p.start + 1) => {
                     return true
                 }
-                Role::Net => {}
                 Role::LogCall => log |= place == Place::Code,
-                _ => secret = secret || self.secret_at(bytes, p, place),
-            }
-            if (log || verdict.query) && secret {
-                return true;
+                _ => {}
             }
         }
-        false
+        // Secret-like names are judged only when a sink (or a query) wants one.
+        (log || verdict.query)
+            && (verdict.secret
+                || verdict
+                    .pending
+                    .iter()
+                    .zip(places)
+                    .any(|(p, place)| p.role == Role::Secret && self.secret_at(bytes, p, place)))
     }
 
     /// Does the secret-like word of `p` stand in a secret-like name, in code
