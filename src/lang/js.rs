@@ -70,6 +70,9 @@ pub struct Screened {
 /// comments. A reason when the file nests deeper than [`MAX_NESTING`]; else
 /// the depth, which [`extract_screened`] sizes its stack by.
 pub fn screen(src: &[u8]) -> Result<Screened, String> {
+    if std::env::var("NESTDBG").is_ok() {
+        eprintln!("NEST {} {:?}", src.len(), nesting(src));
+    }
     match nesting(src) {
         Some(depth) => Ok(Screened { depth }),
         None => Err(format!(
@@ -99,6 +102,11 @@ fn nesting(src: &[u8]) -> Option<usize> {
     let mut in_template = false;
     while i < n {
         if in_template {
+            // Template text: only `\`, `` ` `` and `${` matter.
+            match memchr::memchr3(b'\\', b'`', b'$', &src[i..]) {
+                Some(p) => i += p,
+                None => break,
+            }
             match src[i] {
                 b'\\' => i += 2,
                 b'`' => {
@@ -126,23 +134,28 @@ fn nesting(src: &[u8]) -> Option<usize> {
                 continue;
             }
             b'/' if i + 1 < n && src[i + 1] == b'/' => {
-                while i < n && src[i] != b'\n' {
-                    i += 1;
-                }
+                i = memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p);
                 continue;
             }
             b'/' if i + 1 < n && src[i + 1] == b'*' => {
-                i += 2;
-                while i + 1 < n && !(src[i] == b'*' && src[i + 1] == b'/') {
-                    i += 1;
-                }
-                i += 2;
+                i = memchr::memmem::find(&src[i + 2..], b"*/").map_or(n, |p| i + 2 + p + 2);
                 continue;
             }
             b'"' | b'\'' => {
                 i += 1;
-                while i < n && src[i] != b && src[i] != b'\n' {
-                    i += if src[i] == b'\\' { 2 } else { 1 };
+                // To the closing quote or the line's end, past escapes.
+                loop {
+                    match memchr::memchr3(b, b'\\', b'\n', src.get(i..).unwrap_or_default()) {
+                        Some(p) if src[i + p] == b'\\' => i += p + 2,
+                        Some(p) => {
+                            i += p;
+                            break;
+                        }
+                        None => {
+                            i = n;
+                            break;
+                        }
+                    }
                 }
                 i += 1;
                 prev = b'a';
