@@ -316,7 +316,7 @@ impl Generic {
                 if start < ident_end {
                     continue; // another keyword in the identifier just judged
                 }
-                let id = identifier_around(bytes, line.clone(), start, end);
+                let id = name_around(bytes, line.clone(), start, end);
                 ident_end = id.end;
                 // Cheap checks first: base64 and hex blobs are long "identifiers"
                 // with no operator after them.
@@ -353,12 +353,7 @@ impl Generic {
                 // and the name the regexes would judge is the identifier around it:
                 // a line is searched from its first keyword in a secret-like name
                 // (two lines in three with a keyword have none: `task`, `tokens_used`).
-                let mut id = identifier_around(bytes, line.clone(), start, end);
-                // A name starts at a letter, `_` or `$` (the regexes judge `2fa_key`
-                // as `fa_key`, and `2fa` is one word to `split_words`).
-                while id.start < start && matches!(bytes[id.start], b'0'..=b'9' | b'-') {
-                    id.start += 1;
-                }
+                let id = name_around(bytes, line.clone(), start, end);
                 if !secret_like(&mut judged, names, &bytes[id]) {
                     continue;
                 }
@@ -534,6 +529,17 @@ const IDENT_LONGEST: usize = 64;
 /// After a secret-like name on a long line, the bytes searched for its value.
 const WINDOW_AFTER: usize = 256;
 
+/// The name the regexes would judge around the keyword at `start..end`: the
+/// identifier around it from its first letter, `_` or `$` (the regexes judge
+/// `2fa_key` as `fa_key`, and `2fa` is one word to `split_words`).
+fn name_around(bytes: &[u8], line: Range<usize>, start: usize, end: usize) -> Range<usize> {
+    let mut id = identifier_around(bytes, line, start, end);
+    while id.start < start && matches!(bytes[id.start], b'0'..=b'9' | b'-') {
+        id.start += 1;
+    }
+    id
+}
+
 /// The identifier around the keyword at `start..end` on a long line (at most
 /// 128 bytes on either side): minified code names mostly other things
 /// (`keyCode`, `tokens`, `pk` inside `apkg`), which need no window.
@@ -594,6 +600,15 @@ mod tests {
                 "q8Vd93kLmZt7Rw2PxY4sN6bJ"
             );
         }
+        // The same on a line too long for the regexes, searched in windows.
+        let filler = "x".repeat(LONG_LINE);
+        let text = format!("{{\"a\": \"{filler}\", \"2api_key\": \"q8Vd93kLmZt7Rw2PxY4sN6bJ\"}}\n");
+        let hits = g.scan(text.as_bytes(), Kind::Config, names);
+        assert_eq!(hits.len(), 1, "a long line");
+        assert_eq!(
+            &text[hits[0].start..hits[0].end],
+            "q8Vd93kLmZt7Rw2PxY4sN6bJ"
+        );
         // The keyword only in a name that is not secret-like: nothing.
         let text = "task_id = 'q8Vd93kLmZt7Rw2PxY4sN6bJ'\n";
         assert!(g.scan(text.as_bytes(), Kind::Config, names).is_empty());
