@@ -196,6 +196,12 @@ impl CodePrefilter {
         if verdict.wanted || verdict.pending.is_empty() {
             return verdict.wanted;
         }
+        // Secret-like words alone, with no sink or query to want one: nothing
+        // to look up.
+        let only_secrets = verdict.pending.iter().all(|p| p.role == Role::Secret);
+        if only_secrets && !verdict.log && !verdict.query {
+            return false;
+        }
         let at: Vec<usize> = verdict.pending.iter().map(|p| p.start).collect();
         let places = js_lex::places(bytes, &at);
         let mut log = verdict.log;
