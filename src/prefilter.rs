@@ -238,8 +238,7 @@ impl CodePrefilter {
         let name = match place {
             Place::Code if extra => return true,
             Place::Code => {
-                let ident =
-                    |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'$') || *b >= 0x80;
+                let ident = |b: &u8| js_lex::ident_byte(*b);
                 let start = bytes[..p.start]
                     .iter()
                     .rposition(|b| !ident(b))

@@ -190,6 +190,12 @@ fn regex_end(src: &[u8], from: usize) -> usize {
     src.len()
 }
 
+/// Can `b` be part of a JS identifier (`$` and `_` too; any byte of a
+/// non-ASCII character counts)?
+pub fn ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80
+}
+
 /// Is an operand expected at the `/` at `at` (so it starts a regular
 /// expression, not a division)?
 fn operand_expected(src: &[u8], at: usize) -> bool {
@@ -197,9 +203,11 @@ fn operand_expected(src: &[u8], at: usize) -> bool {
     let Some(&last) = head.last() else {
         return true;
     };
-    let ident = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b >= 0x80;
-    if ident(last) {
-        let start = head.iter().rposition(|&b| !ident(b)).map_or(0, |p| p + 1);
+    if ident_byte(last) {
+        let start = head
+            .iter()
+            .rposition(|&b| !ident_byte(b))
+            .map_or(0, |p| p + 1);
         return matches!(
             &head[start..],
             b"return"
@@ -231,12 +239,16 @@ mod tests {
         places(src.as_bytes(), &[at])[0]
     }
 
+    /// The place of every occurrence of `needle`.
+    fn places_of(src: &str, needle: &str) -> Vec<Place> {
+        let at: Vec<usize> = src.match_indices(needle).map(|(i, _)| i).collect();
+        places(src.as_bytes(), &at)
+    }
+
     #[test]
     fn strings_comments_and_code() {
         let src = "fetch(u); const k = \"a|fetch|b\"; // fetch\n/* fetch */ x = 'fetch';";
-        let bytes = src.as_bytes();
-        let at: Vec<usize> = src.match_indices("fetch").map(|(i, _)| i).collect();
-        let p = places(bytes, &at);
+        let p = places_of(src, "fetch");
         assert_eq!(p[0], Place::Code);
         assert!(matches!(p[1], Place::Str { .. }));
         assert_eq!(p[2], Place::Other);
@@ -251,9 +263,8 @@ mod tests {
     #[test]
     fn templates_nest() {
         let src = "const s = `a ${ {x: fetch(u)}.x } b ${`in ${fetch}`} token`; fetch";
-        let at: Vec<usize> = src.match_indices("fetch").map(|(i, _)| i).collect();
         assert_eq!(
-            places(src.as_bytes(), &at),
+            places_of(src, "fetch"),
             vec![Place::Code, Place::Code, Place::Code]
         );
         assert!(matches!(place_of(src, "token"), Place::Str { .. }));
@@ -264,9 +275,8 @@ mod tests {
     fn regular_expressions_and_divisions() {
         // A regex holding a quote must not open a string.
         let src = "if(/\"/.test(s)) fetch(u); x = a / b / c; fetch(v); return/'/.test(y); fetch(w)";
-        let at: Vec<usize> = src.match_indices("fetch").map(|(i, _)| i).collect();
         assert_eq!(
-            places(src.as_bytes(), &at),
+            places_of(src, "fetch"),
             vec![Place::Code, Place::Code, Place::Code]
         );
         assert_eq!(place_of("x = /fetch/g;", "fetch"), Place::Other);
@@ -302,7 +312,6 @@ mod tests {
     #[test]
     fn escapes_and_unterminated_strings() {
         let src = "s = 'it\\'s'; fetch(u); t = \"open\nfetch(v)";
-        let at: Vec<usize> = src.match_indices("fetch").map(|(i, _)| i).collect();
-        assert_eq!(places(src.as_bytes(), &at), vec![Place::Code, Place::Code]);
+        assert_eq!(places_of(src, "fetch"), vec![Place::Code, Place::Code]);
     }
 }

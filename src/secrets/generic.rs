@@ -540,9 +540,10 @@ fn name_around(bytes: &[u8], line: Range<usize>, start: usize, end: usize) -> Ra
     id
 }
 
-/// The identifier around the keyword at `start..end` on a long line (at most
-/// 128 bytes on either side): minified code names mostly other things
-/// (`keyCode`, `tokens`, `pk` inside `apkg`), which need no window.
+/// The identifier around the keyword at `start..end` (at most 128 bytes on
+/// either side): minified code names mostly other things (`keyCode`,
+/// `tokens`, `pk` inside `apkg`), which need no window, and two lines in
+/// three with a keyword hold it only in a name that is not secret-like.
 fn identifier_around(bytes: &[u8], line: Range<usize>, start: usize, end: usize) -> Range<usize> {
     const IDENT_MAX: usize = 128;
     let word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$' || b == b'-';
