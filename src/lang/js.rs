@@ -70,9 +70,6 @@ pub struct Screened {
 /// comments. A reason when the file nests deeper than [`MAX_NESTING`]; else
 /// the depth, which [`extract_screened`] sizes its stack by.
 pub fn screen(src: &[u8]) -> Result<Screened, String> {
-    if std::env::var("NESTDBG").is_ok() {
-        eprintln!("NEST {} {:?}", src.len(), nesting(src));
-    }
     match nesting(src) {
         Some(depth) => Ok(Screened { depth }),
         None => Err(format!(
