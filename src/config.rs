@@ -5,6 +5,7 @@
 //! exclude = ["tests/data/**", "vendor/**"]   # globs, relative to this file's folder
 //! max-file-size = 5242880                     # bytes; larger files are skipped (and listed)
 //! max-parse-size = 1048576                    # bytes; larger source files get no code rules (listed)
+//! parse-minified = false                      # true: minified JS/TS gets the code rules too
 //!
 //! [rules]
 //! disable = ["env-file-not-ignored"]
@@ -46,6 +47,8 @@ struct RawConfig {
     max_file_size: Option<u64>,
     #[serde(default)]
     max_parse_size: Option<u64>,
+    #[serde(default)]
+    parse_minified: bool,
     #[serde(default)]
     rules: RawRules,
     #[serde(default)]
@@ -107,6 +110,9 @@ pub struct Config {
     /// the code rules: a parse tree takes ~30 times its file (a 2.6 MB minified
     /// bundle: 80 MB), and files that large are generated, not written.
     pub max_parse_size: u64,
+    /// Minified JS/TS (a bundler's output) gets the code rules too; by
+    /// default it gets the secret rule only (see `js::minified`).
+    pub parse_minified: bool,
     pub disabled: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
     pub allowlist: Vec<String>,
@@ -142,6 +148,7 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_parse_size: DEFAULT_MAX_PARSE_SIZE,
+            parse_minified: false,
             disabled: Vec::new(),
             severity: BTreeMap::new(),
             allowlist: Vec::new(),
@@ -223,6 +230,7 @@ impl Config {
             source: Some(path.to_path_buf()),
             max_file_size: raw.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             max_parse_size: raw.max_parse_size.unwrap_or(DEFAULT_MAX_PARSE_SIZE),
+            parse_minified: raw.parse_minified,
             ..Config::default()
         };
         for e in raw.exclude {
@@ -371,6 +379,7 @@ mod tests {
 exclude = ["tests/**"]
 max-file-size = 100
 max-parse-size = 50
+parse-minified = true
 [rules]
 disable = ["env-file-tracked"]
 severity = { "hardcoded-secret" = "warning" }
@@ -386,6 +395,8 @@ regex = 'acme_(?P<secret>[a-z]{8})'
         .unwrap();
         assert_eq!(c.max_file_size, 100);
         assert_eq!(c.max_parse_size, 50);
+        assert!(c.parse_minified);
+        assert!(!parse("").unwrap().parse_minified);
         assert!(!c.is_enabled("env-file-tracked"));
         assert_eq!(
             c.severity_for("hardcoded-secret", Severity::Error),

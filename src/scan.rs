@@ -731,6 +731,14 @@ fn scan_source(
         Kind::Source(lang @ (Lang::Python | Lang::JavaScript | Lang::Rust)) => Some(lang),
         _ => None,
     };
+    // A minified JS/TS file gets the secret rule only: no prefilter, no parse.
+    let minified = match code_lang {
+        Some(Lang::JavaScript) if ctx.code_rules && !ctx.config.parse_minified => {
+            crate::lang::js::minified(&src.bytes)
+        }
+        _ => None,
+    };
+    let code_lang = if minified.is_some() { None } else { code_lang };
     // A source file's keyword pass serves the secret engine and the code
     // prefilter at once (both are needed when the secret rule and a code rule are on).
     let shared = match code_lang {
@@ -745,6 +753,20 @@ fn scan_source(
         None => (None, None),
     };
     let run_code = |raws: &mut Vec<RawFinding>| match code_lang {
+        None if let Some(average) = minified => {
+            let note = Skipped {
+                path: src.rel_path.clone(),
+                reason: format!(
+                    "minified (lines average {average} bytes): scanned for secrets, not parsed \
+                     for the code rules (`parse-minified = true` parses it)"
+                ),
+            };
+            let counted = Parsed {
+                lang: Some(lang_key(Lang::JavaScript)),
+                parsed: false,
+            };
+            (Some(note), counted)
+        }
         Some(lang) => {
             let (note, parsed) = code_rules(src, lang, ctx, wanted, raws);
             let counted = Parsed {

@@ -362,16 +362,83 @@ fn files_over_max_parse_size_get_secrets_but_not_code_rules() {
     assert!(has("big.py", "hardcoded-secret"), "{rules:?}");
     assert!(!has("big.py", "http-timeout-missing"), "{rules:?}");
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let reason = only_parse_error(&doc, "big.py");
+    assert!(
+        reason.contains("over max-parse-size (300 bytes)"),
+        "{reason}"
+    );
+}
+
+/// The reason of the report's one parse error, which must be about `path`.
+fn only_parse_error(doc: &serde_json::Value, path: &str) -> String {
     let listed = doc["parse_errors"].as_array().unwrap();
     assert_eq!(listed.len(), 1, "{listed:?}");
-    assert_eq!(listed[0]["path"], "big.py");
-    assert!(
-        listed[0]["reason"]
-            .as_str()
-            .unwrap()
-            .contains("over max-parse-size (300 bytes)"),
-        "{listed:?}"
+    assert_eq!(listed[0]["path"], path);
+    listed[0]["reason"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn minified_js_gets_secrets_but_not_code_rules_unless_asked() {
+    let home = common::isolated_home();
+    let d = tempfile::tempdir().unwrap();
+    let js = format!(
+        "const axios=require(\"axios\");const API_SECRET=\"{SECRET}\";\
+         axios.get(\"https://api.example.com/v1\",{{httpsAgent:new (require(\"https\").Agent)({{rejectUnauthorized:false}})}});"
     );
+    // The same code, once written out and once as a bundler writes it: on one
+    // line after a kilobyte of other minified code.
+    write(d.path(), "app.js", js.replace(';', ";\n").as_bytes());
+    let filler = "function f(a,b){return a&&b?a+b:a||b}".repeat(40);
+    write(
+        d.path(),
+        "bundle.min.js",
+        format!("{filler}{js}").as_bytes(),
+    );
+    let scan = |config: &[u8]| {
+        write(d.path(), "botlint.toml", config);
+        let out = common::botlint(d.path(), home.path(), &[".", "--format", "json"]);
+        assert_eq!(code(&out), 1, "{}", String::from_utf8_lossy(&out.stderr));
+        let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut rules: Vec<(String, String)> = common::findings(&out.stdout)
+            .into_iter()
+            .map(|(p, _, r)| (p, r))
+            .collect();
+        rules.sort();
+        (rules, doc)
+    };
+    // What each file gets: the secret, and with the code rules the call's
+    // missing timeout and the TLS check switched off.
+    let expected = |files: &[(&str, bool)]| {
+        let mut all = Vec::new();
+        for &(path, code_rules) in files {
+            all.push((
+                path.to_string(),
+                "hardcoded-secret/generic-secret".to_string(),
+            ));
+            if code_rules {
+                for rule in ["http-timeout-missing", "tls-verification-disabled"] {
+                    all.push((path.to_string(), rule.to_string()));
+                }
+            }
+        }
+        all
+    };
+    let (rules, doc) = scan(b"");
+    assert_eq!(
+        rules,
+        expected(&[("app.js", true), ("bundle.min.js", false)])
+    );
+    let reason = only_parse_error(&doc, "bundle.min.js");
+    assert!(reason.starts_with("minified (lines average 1"), "{reason}");
+    assert_eq!(doc["summary"]["seen"]["javascript"], 2);
+    assert_eq!(doc["summary"]["parsed"]["javascript"], 1);
+    let (rules, doc) = scan(b"parse-minified = true\n");
+    assert_eq!(
+        rules,
+        expected(&[("app.js", true), ("bundle.min.js", true)])
+    );
+    assert_eq!(doc["parse_errors"].as_array().unwrap().len(), 0);
+    assert_eq!(doc["summary"]["parsed"]["javascript"], 2);
 }
 
 #[test]

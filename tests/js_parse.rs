@@ -12,6 +12,8 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
     let home = common::isolated_home();
     let dir = tempfile::tempdir().unwrap();
     let w = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
+    // One-line files: minified, parsed only with `parse-minified`.
+    w("botlint.toml", "parse-minified = true\n".into());
     let n = 10_000;
     let head = "const axios = require('axios');\n";
     w(
@@ -106,14 +108,15 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
 
 /// A 4 MB minified bundle (one line) with a client call every few kilobytes:
 /// parsed, checked, and not slower per byte than a quarter of it (with
-/// max-parse-size raised: by default files over 1 MiB are not parsed).
+/// max-parse-size raised and parse-minified on: by default files over 1 MiB
+/// and minified files are not parsed).
 #[test]
 fn minified_bundle_is_linear() {
     let home = common::isolated_home();
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("botlint.toml"),
-        "max-parse-size = 8388608\n",
+        "max-parse-size = 8388608\nparse-minified = true\n",
     )
     .unwrap();
     let chunk = "var a=require(\"axios\");function q(e,t){return e&&t?e+t:e||t}\
