@@ -149,6 +149,42 @@ fn one_class(hir: &Hir) -> Option<Box<[bool; 256]>> {
     Some(class)
 }
 
+/// How far a match of `hir` reaches past a run of `run`: `(before, after)`
+/// when `hir` is (captures around) a sequence one of whose parts repeats a
+/// class within `run.class` at least `run.min` times, and the parts before and
+/// after it match at most `before` and `after` bytes (`\[[0-9,\s]{127,}\]`
+/// around `[0-9,\s]{127}`: one and one). That part is a run of the class, so
+/// it lies inside one of the text's longest runs of it, and the match starts
+/// at most `before` bytes before that run and ends at most `after` bytes
+/// after it.
+pub fn run_bounds(hir: &Hir, run: &Run) -> Option<(usize, usize)> {
+    fn bare(mut hir: &Hir) -> &Hir {
+        while let HirKind::Capture(c) = hir.kind() {
+            hir = &c.sub;
+        }
+        hir
+    }
+    let inside = |part: &Hir| {
+        class_run(bare(part)).is_some_and(|r| {
+            r.min >= run.min && r.class.iter().zip(run.class.iter()).all(|(&p, &g)| !p || g)
+        })
+    };
+    let top = bare(hir);
+    if inside(top) {
+        return Some((0, 0));
+    }
+    let HirKind::Concat(parts) = top.kind() else {
+        return None;
+    };
+    let at = parts.iter().position(inside)?;
+    let most = |parts: &[Hir]| {
+        parts
+            .iter()
+            .try_fold(0usize, |n, p| n.checked_add(p.properties().maximum_len()?))
+    };
+    Some((most(&parts[..at])?, most(&parts[at + 1..])?))
+}
+
 /// A run that every match of `hir` holds: of a repeated class, its least
 /// count; of a literal, its bytes; of a sequence, its longest part's; of
 /// alternatives, the union of their classes and the shortest of their runs.

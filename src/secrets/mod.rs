@@ -15,7 +15,7 @@ use crate::finding::{stable_hash, Severity};
 use crate::keywords::KeywordSet;
 use crate::rules::{self, SensitiveNames};
 use anyhow::{Context, Result};
-use pattern::{Pattern, PatternSpec, PatternsFile};
+use pattern::{Narrowed, Pattern, PatternSpec, PatternsFile};
 use regex::bytes::RegexSet;
 use regex_automata::{Anchored, Input};
 use std::collections::BTreeMap;
@@ -241,12 +241,41 @@ impl SecretEngine {
         hits: &mut Vec<(usize, SecretHit)>,
         cleared: &mut Vec<(usize, usize)>,
     ) {
-        if !pattern.may_match(file, window.clone()) {
-            return;
+        let narrowed = if self.windowed {
+            pattern.narrow(file, window.clone())
+        } else if pattern.may_match(file, window.clone()) {
+            Narrowed::Window
+        } else {
+            Narrowed::Nowhere
+        };
+        let spans = match narrowed {
+            Narrowed::Nowhere => return,
+            Narrowed::Window => vec![window.clone()],
+            Narrowed::Spans(spans) => spans,
+        };
+        for span in spans {
+            self.search(pattern, file, &window, span, prio, hits, cleared);
         }
+    }
+
+    /// Run one pattern's regex over `span`, a part of `window` that holds
+    /// every match there may be in it ([`Pattern::narrow`]).
+    #[allow(clippy::too_many_arguments)]
+    fn search(
+        &self,
+        pattern: &Pattern,
+        file: &[u8],
+        window: &Range<usize>,
+        span: Range<usize>,
+        prio: usize,
+        hits: &mut Vec<(usize, SecretHit)>,
+        cleared: &mut Vec<(usize, usize)>,
+    ) {
         let c = pattern.compiled();
         let spec = &pattern.spec;
-        let cut = window.end < file.len() && file[window.end - 1] != b'\n';
+        let cut =
+            span.end == window.end && window.end < file.len() && file[window.end - 1] != b'\n';
+        let window = span;
         let mut caps = c.regex.create_captures();
         let mut at = window.start;
         while at <= window.end {
@@ -647,6 +676,19 @@ mod tests {
             }
         }
         texts.push(("all positives".into(), doc.into_bytes()));
+        // Every example on one long line, side by side: spans that meet, runs
+        // that touch, look-around at a span's edges.
+        let catalogue = pattern::catalogue_with_examples();
+        let examples = || {
+            catalogue
+                .pattern
+                .iter()
+                .flat_map(|s| s.positive.iter().chain(&s.negative))
+        };
+        for sep in [" ", "", ",", "\n"] {
+            let line: Vec<&str> = examples().map(String::as_str).collect();
+            texts.push((format!("one line, {sep:?}"), line.join(sep).into_bytes()));
+        }
         let mut total = 0;
         for (name, bytes) in &texts {
             for kind in [Kind::Source(Lang::Python), Kind::Config] {

@@ -1,7 +1,7 @@
 //! One secret pattern: its data (as written in `rules/secrets.toml` or a
 //! user's config) and its lazily compiled regexes.
 
-use super::gate_source::{self, class_run, long_run, parse_hir, Derived, Run};
+use super::gate_source::{self, class_run, long_run, parse_hir, run_bounds, Derived, Run};
 use super::validate::Validator;
 use crate::rules::SeverityName;
 use anyhow::{Context, Result};
@@ -99,7 +99,21 @@ pub struct Pattern {
     /// The `secret` group's own regex, when every match of the pattern holds
     /// a match of it (see [`gate_source::derive`]).
     gate: OnceLock<Option<Gate>>,
+    /// With a gate that is a run alone: how far a match reaches past the
+    /// longest run of the gate's class that holds it, when the regex says
+    /// ([`run_bounds`]). The regex then searches only there.
+    bounds: OnceLock<Option<(usize, usize)>>,
     compiled: OnceLock<Compiled>,
+}
+
+/// Where a pattern's regex must search in a window (see [`Pattern::narrow`]).
+pub enum Narrowed {
+    /// Nowhere: the gate found no secret-shaped text.
+    Nowhere,
+    /// The whole window.
+    Window,
+    /// These spans of it, in order, apart.
+    Spans(Vec<Range<usize>>),
 }
 
 pub struct Compiled {
@@ -192,6 +206,34 @@ impl Gate {
                 .is_none_or(|r| r.is_match(file, span))
         })
     }
+}
+
+/// The first of `hay`'s longest runs of `class` (runs that no byte of the
+/// class extends) that starts at `from` or later and is `min` bytes long or
+/// more, found as [`has_run`] finds one. `from` must not be inside a run.
+fn longest_run(class: &[bool; 256], min: usize, hay: &[u8], from: usize) -> Option<Range<usize>> {
+    let min = min.max(1);
+    let mut end = from + min - 1;
+    while end < hay.len() {
+        let first = end + 1 - min;
+        let mut at = end;
+        while class[usize::from(hay[at])] {
+            if at == first {
+                let start = hay[from..first]
+                    .iter()
+                    .rposition(|&b| !class[usize::from(b)])
+                    .map_or(from, |i| from + i + 1);
+                let end = hay[end..]
+                    .iter()
+                    .position(|&b| !class[usize::from(b)])
+                    .map_or(hay.len(), |i| end + i);
+                return Some(start..end);
+            }
+            at -= 1;
+        }
+        end = at + min;
+    }
+    None
 }
 
 /// Whether `hay` holds `min` bytes of `class` in a row. Each step looks at
@@ -330,6 +372,7 @@ impl Pattern {
             built_in_gate,
             hir: OnceLock::new(),
             gate: OnceLock::new(),
+            bounds: OnceLock::new(),
             compiled: OnceLock::new(),
         }
     }
@@ -349,6 +392,10 @@ impl Pattern {
     /// states on every window. The full regex is compiled only once a gate
     /// lets a window through: in most repositories most never are.
     pub fn may_match(&self, file: &[u8], span: Range<usize>) -> bool {
+        self.gate().is_none_or(|g| g.is_match(file, span))
+    }
+
+    fn gate(&self) -> Option<&Gate> {
         self.gate
             .get_or_init(|| match (&self.spec.gate, self.built_in_gate) {
                 (Some(g), _) => parse_hir(g).map(|h| gate_of(&h)),
@@ -357,7 +404,46 @@ impl Pattern {
                 (None, BuiltInGate::AtRunTime) => secret_gate(self.hir()?),
             })
             .as_ref()
-            .is_none_or(|g| g.is_match(file, span))
+    }
+
+    /// Where the regex must search in `file[window]`: [`Self::may_match`],
+    /// and when the gate is a run alone and the regex bounds its matches
+    /// around it ([`run_bounds`]), only around the window's longest runs of
+    /// the gate's class (merged where they meet). A whole-file pattern's
+    /// window is the file: solana-keypair's regex searched five minified
+    /// bundles of jesse whole for the few number tables in them.
+    pub fn narrow(&self, file: &[u8], window: Range<usize>) -> Narrowed {
+        let Some(gate) = self.gate() else {
+            return Narrowed::Window;
+        };
+        let (Some(run), None) = (&gate.run, &gate.regex) else {
+            return match gate.is_match(file, window) {
+                true => Narrowed::Window,
+                false => Narrowed::Nowhere,
+            };
+        };
+        let hay = &file[window.clone()];
+        let Some(first) = longest_run(&run.class, run.min, hay, 0) else {
+            return Narrowed::Nowhere;
+        };
+        let bounds = self
+            .bounds
+            .get_or_init(|| self.hir().and_then(|h| run_bounds(h, run)));
+        let Some((before, after)) = *bounds else {
+            return Narrowed::Window;
+        };
+        let mut spans: Vec<Range<usize>> = Vec::new();
+        let mut next = Some(first);
+        while let Some(r) = next {
+            let start = window.start + r.start.saturating_sub(before);
+            let end = window.start + r.end.saturating_add(after).min(hay.len());
+            match spans.last_mut() {
+                Some(last) if last.end >= start => last.end = end,
+                _ => spans.push(start..end),
+            }
+            next = longest_run(&run.class, run.min, hay, r.end);
+        }
+        Narrowed::Spans(spans)
     }
 
     /// Check the pattern eagerly (for user-supplied patterns, whose errors
@@ -425,8 +511,14 @@ mod tests {
                     run >= min
                 })
         };
-        // Every string over {a, b, x} up to length 9, every `min` up to 10:
-        // runs at either edge, runs one short, several runs, none.
+        each_short_text(|hay, min| {
+            assert_eq!(has_run(&class, min, hay), naive(min, hay), "{min} {hay:?}");
+        });
+    }
+
+    /// Every string over {a, b, x} up to length 9, with every `min` up to 10:
+    /// runs at either edge, runs one short, several runs, none.
+    fn each_short_text(mut check: impl FnMut(&[u8], usize)) {
         let mut hay = Vec::new();
         for len in 0..=9u32 {
             for code in 0..3usize.pow(len) {
@@ -437,14 +529,66 @@ mod tests {
                     c /= 3;
                 }
                 for min in 0..=10 {
-                    assert_eq!(
-                        has_run(&class, min, &hay),
-                        naive(min, &hay),
-                        "{min} {hay:?}"
-                    );
+                    check(&hay, min);
                 }
             }
         }
+    }
+
+    #[test]
+    fn longest_runs_are_every_maximal_run_long_enough() {
+        let mut class = [false; 256];
+        class[usize::from(b'a')] = true;
+        class[usize::from(b'b')] = true;
+        let naive = |min: usize, hay: &[u8]| {
+            let mut runs = Vec::new();
+            let mut start = None;
+            for (i, &b) in hay.iter().chain(std::iter::once(&b'x')).enumerate() {
+                match (class[usize::from(b)], start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        if i - s >= min.max(1) {
+                            runs.push(s..i);
+                        }
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            runs
+        };
+        each_short_text(|hay, min| {
+            let mut found = Vec::new();
+            let mut from = 0;
+            while let Some(r) = longest_run(&class, min, hay, from) {
+                from = r.end;
+                found.push(r);
+            }
+            assert_eq!(found, naive(min, hay), "{min} {hay:?}");
+        });
+    }
+
+    #[test]
+    fn run_bounds_reach_as_far_as_the_parts_around_the_run() {
+        let bounds = |re: &str, gate: &str| {
+            let run = class_run(&parse_hir(gate).unwrap()).unwrap();
+            run_bounds(&parse_hir(re).unwrap(), &run)
+        };
+        assert_eq!(
+            bounds(r"(?P<secret>\[[0-9,\s]{127,}\])", r"[0-9,\s]{127}"),
+            Some((1, 1))
+        );
+        assert_eq!(bounds(r"[0-9a-f]{64}", r"[0-9a-f]{64}"), Some((0, 0)));
+        assert_eq!(
+            bounds(r"\bkey[=:]{1,2}(?P<s>[0-9]{40})\b", r"[0-9a-f]{32}"),
+            Some((5, 0))
+        );
+        // A part before the run with no upper bound, a run shorter than the
+        // gate's, a class wider than the gate's: no bounds.
+        assert_eq!(bounds(r"key.*[0-9a-f]{64}", r"[0-9a-f]{64}"), None);
+        assert_eq!(bounds(r"x[0-9a-f]{8}", r"[0-9a-f]{64}"), None);
+        assert_eq!(bounds(r"x[0-9a-z]{64}", r"[0-9a-f]{64}"), None);
+        assert_eq!(bounds(r"a|[0-9a-f]{64}", r"[0-9a-f]{64}"), None);
     }
 
     fn gate_matches(g: &Gate, text: &[u8]) -> bool {

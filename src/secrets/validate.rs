@@ -96,23 +96,43 @@ pub fn is_bip39_phrase(secret: &[u8]) -> bool {
             .all(|w| list.contains(w.to_ascii_lowercase().as_str()))
 }
 
+/// A keypair array as solana-keygen writes it: `[`, exactly 64 numbers of one
+/// to three digits, each 0..=255, separated by commas (blanks around them,
+/// one after the last allowed), `]`; and more than 8 distinct values (a
+/// run of zeros is a buffer, not a key). The pattern's regex only finds the
+/// brackets around a long run of digits, commas and blanks; the shape is
+/// checked here, where a counted repetition would make the regex's
+/// automaton large (see rules/secrets.toml).
 pub fn is_solana_keypair(secret: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(secret) else {
+    let Some(inner) = secret.strip_prefix(b"[").and_then(|s| s.strip_suffix(b"]")) else {
         return false;
     };
-    let mut values = Vec::with_capacity(64);
-    for part in text
-        .trim_matches(|c| c == '[' || c == ']')
-        .split(',')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-    {
-        match part.parse::<u16>() {
-            Ok(v) if v <= 255 => values.push(v),
-            _ => return false,
-        }
+    // Blanks as the regexes' `\s` reads them (ASCII).
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let trim = |p: &'_ [u8]| -> Vec<u8> {
+        let start = p.iter().position(|b| !blank(b)).unwrap_or(p.len());
+        let end = p.iter().rposition(|b| !blank(b)).map_or(start, |i| i + 1);
+        p[start..end].to_vec()
+    };
+    let mut parts: Vec<Vec<u8>> = inner.split(|&b| b == b',').map(trim).collect();
+    if parts.len() == 65 && parts[64].is_empty() {
+        parts.pop();
     }
-    values.len() == 64 && values.iter().collect::<HashSet<_>>().len() > 8
+    if parts.len() != 64 {
+        return false;
+    }
+    let mut values = HashSet::new();
+    for p in &parts {
+        if p.is_empty() || p.len() > 3 || !p.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        let v = p.iter().fold(0u16, |n, d| n * 10 + u16::from(d - b'0'));
+        if v > 255 {
+            return false;
+        }
+        values.insert(v);
+    }
+    values.len() > 8
 }
 
 #[cfg(test)]
@@ -152,5 +172,26 @@ mod tests {
             format!("[{}]", arr[..63].join(",")).as_bytes()
         ));
         assert!(!is_solana_keypair(b"[0,0,0,0]"));
+        // The shape the regex no longer checks: commas, digits, blanks.
+        let with = |sep: &str, tail: &str| format!("[ {}{tail} ]", arr.join(sep));
+        assert!(is_solana_keypair(with(" ,\n\t", "").as_bytes()));
+        assert!(is_solana_keypair(with(",", " ,\n").as_bytes()));
+        assert!(!is_solana_keypair(with(",", ",,").as_bytes()));
+        assert!(!is_solana_keypair(with(",,", "").as_bytes()));
+        assert!(!is_solana_keypair(with(", 0", "").as_bytes()));
+        assert!(!is_solana_keypair(with(" ", "").as_bytes()));
+        let mut long = arr.clone();
+        long[5] = "0012".into();
+        assert!(!is_solana_keypair(
+            format!("[{}]", long.join(",")).as_bytes()
+        ));
+        long[5] = "256".into();
+        assert!(!is_solana_keypair(
+            format!("[{}]", long.join(",")).as_bytes()
+        ));
+        long[5] = "255".into();
+        assert!(is_solana_keypair(
+            format!("[{}]", long.join(",")).as_bytes()
+        ));
     }
 }
