@@ -6,7 +6,9 @@
 //! snippet, the message and every output format only ever see a secret's
 //! first characters ([`redact`]).
 
-use serde::Serialize;
+use serde::ser::SerializeStruct;
+use serde::{Serialize, Serializer};
+use std::borrow::Cow;
 use std::fmt;
 
 /// How bad a finding is. Ordered: `Note < Warning < Error`.
@@ -53,12 +55,12 @@ pub struct Span {
     pub end_col: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+/// Serialised (JSON) with its snippet as [`Finding::shown_snippet`] clips it.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
     /// Stable rule id, e.g. `hardcoded-secret`.
     pub rule: String,
     /// Finer id inside the rule, e.g. the secret pattern id `binance-api-key`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub sub_id: Option<String>,
     pub severity: Severity,
     /// Path relative to the scan root, `/`-separated.
@@ -67,13 +69,10 @@ pub struct Finding {
     /// One-line message; never contains a full secret.
     pub message: String,
     /// The source line(s) the finding sits on, with any secret redacted.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub snippet: Option<String>,
     /// Byte range of the flagged part within `snippet`.
-    #[serde(skip)]
     pub highlight: Option<(usize, usize)>,
     /// How to fix it.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub fix: Option<String>,
     /// Stable across unrelated edits: rule, path, secret hash or normalised line.
     pub fingerprint: String,
@@ -97,6 +96,70 @@ impl Finding {
             Some(s) => format!("{}/{}", self.rule, s),
             None => self.rule.clone(),
         }
+    }
+
+    /// The snippet as JSON and SARIF carry it: a line longer than
+    /// [`SNIPPET_MAX`] bytes is cut to [`SNIPPET_CONTEXT`] bytes either side
+    /// of the highlight (itself cut to as many), `…` marking each cut. A
+    /// finding on a minified line would otherwise carry the whole line, up to
+    /// megabytes, into every report. (The text report shows the line as
+    /// annotate-snippets trims it, with the right column.)
+    pub fn shown_snippet(&self) -> Option<Cow<'_, str>> {
+        let text = self.snippet.as_deref()?;
+        if text.len() <= SNIPPET_MAX {
+            return Some(Cow::Borrowed(text));
+        }
+        let (a, b) = self.highlight.unwrap_or((0, 0));
+        let a = a.min(text.len());
+        let b = b.clamp(a, a + SNIPPET_CONTEXT);
+        // (`str::floor_char_boundary` is newer than the crate's MSRV.)
+        let mut start = a.saturating_sub(SNIPPET_CONTEXT);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (b + SNIPPET_CONTEXT).min(text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        let mut shown = String::with_capacity(end - start + 6);
+        if start > 0 {
+            shown.push('…');
+        }
+        shown.push_str(&text[start..end]);
+        if end < text.len() {
+            shown.push('…');
+        }
+        Some(Cow::Owned(shown))
+    }
+}
+
+/// See [`Finding::shown_snippet`].
+pub const SNIPPET_MAX: usize = 240;
+/// See [`Finding::shown_snippet`].
+pub const SNIPPET_CONTEXT: usize = 80;
+
+impl Serialize for Finding {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut s = serializer.serialize_struct("Finding", 9)?;
+        s.serialize_field("rule", &self.rule)?;
+        match &self.sub_id {
+            Some(id) => s.serialize_field("sub_id", id)?,
+            None => s.skip_field("sub_id")?,
+        }
+        s.serialize_field("severity", &self.severity)?;
+        s.serialize_field("path", &self.path)?;
+        s.serialize_field("span", &self.span)?;
+        s.serialize_field("message", &self.message)?;
+        match self.shown_snippet() {
+            Some(snippet) => s.serialize_field("snippet", &snippet)?,
+            None => s.skip_field("snippet")?,
+        }
+        match &self.fix {
+            Some(fix) => s.serialize_field("fix", fix)?,
+            None => s.skip_field("fix")?,
+        }
+        s.serialize_field("fingerprint", &self.fingerprint)?;
+        s.end()
     }
 }
 
@@ -326,6 +389,52 @@ pub fn redact_line(
 #[cfg(test)]
 mod redact_tests {
     use super::*;
+
+    fn shown(text: &str, highlight: (usize, usize)) -> String {
+        on_line(text, highlight)
+            .shown_snippet()
+            .unwrap()
+            .into_owned()
+    }
+
+    fn on_line(text: &str, highlight: (usize, usize)) -> Finding {
+        Finding {
+            rule: "r".into(),
+            sub_id: None,
+            severity: Severity::Error,
+            path: "p".into(),
+            span: Span::default(),
+            message: "m".into(),
+            snippet: Some(text.into()),
+            highlight: Some(highlight),
+            fix: None,
+            fingerprint: "f".into(),
+        }
+    }
+
+    #[test]
+    fn long_snippets_are_cut_around_the_highlight() {
+        let short = "x = \"AKIA…\"";
+        assert_eq!(shown(short, (5, 10)), short);
+        // A minified line: the highlight in the middle, at either end, long;
+        // cuts never split a character (`é` is two bytes).
+        let line = format!("{}KEY=\"AKIA…\"{}", "aé".repeat(200), "bé".repeat(200));
+        let at = 600;
+        let mid = shown(&line, (at + 5, at + 13));
+        assert!(mid.starts_with('…') && mid.ends_with('…'), "{mid}");
+        assert!(mid.contains("KEY=\"AKIA…\""), "{mid}");
+        assert!(mid.len() <= 3 + 80 + 8 + 80 + 1 + 3, "{}", mid.len());
+        let head = shown(&line, (0, 2));
+        assert!(head.starts_with("aéaé") && head.ends_with('…'), "{head}");
+        let tail = shown(&line, (line.len() - 3, line.len()));
+        assert!(tail.starts_with('…') && tail.ends_with("bébé"), "{tail}");
+        let long = shown(&line, (0, line.len()));
+        assert!(long.len() <= 80 + 80 + 1 + 3, "{}", long.len());
+        // JSON carries the cut snippet; the text report keeps the line.
+        let json = serde_json::to_value(on_line(&line, (at + 5, at + 13))).unwrap();
+        assert_eq!(json["snippet"], mid);
+        assert!(json.get("highlight").is_none() && json.get("fix").is_none());
+    }
 
     #[test]
     fn redacts_every_secret_on_the_line() {

@@ -17,6 +17,7 @@
 //!                       "reason": "syntax error at line 3: …; code rules checked the parts that parsed" } ],
 //!   "warnings": [], "errors": [] }
 //! ```
+//! A snippet over 240 bytes is cut around the highlight (`Finding::shown_snippet`).
 //! `parse_errors` lists source files the code rules could not fully parse: a
 //! syntax error (facts came from the parts that parsed), nesting too deep to
 //! parse at all, a file over `max-parse-size` or a minified JS/TS file (both

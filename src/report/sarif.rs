@@ -174,7 +174,7 @@ struct Region<'a> {
 
 #[derive(Serialize)]
 struct SnippetText<'a> {
-    text: &'a str,
+    text: std::borrow::Cow<'a, str>,
 }
 
 fn level(s: Severity) -> &'static str {
@@ -350,7 +350,7 @@ fn region(f: &Finding) -> Region<'_> {
         start_column: (!empty).then_some(s.start_col.max(1)),
         end_line: s.end_line.max(start_line),
         end_column: (!empty).then_some(s.end_col.max(1)),
-        snippet: f.snippet.as_deref().map(|text| SnippetText { text }),
+        snippet: f.shown_snippet().map(|text| SnippetText { text }),
     }
 }
 
