@@ -5,7 +5,7 @@
 //! exclude = ["tests/data/**", "vendor/**"]   # globs, relative to this file's folder
 //! max-file-size = 5242880                     # bytes; larger files are skipped (and listed)
 //! max-parse-size = 1048576                    # bytes; larger source files get no code rules (listed)
-//! parse-minified = false                      # true: minified JS/TS gets the code rules too
+//! parse-generated = false                     # true: generated code gets the code rules too
 //!
 //! [rules]
 //! disable = ["env-file-not-ignored"]
@@ -48,7 +48,7 @@ struct RawConfig {
     #[serde(default)]
     max_parse_size: Option<u64>,
     #[serde(default)]
-    parse_minified: bool,
+    parse_generated: bool,
     #[serde(default)]
     rules: RawRules,
     #[serde(default)]
@@ -110,9 +110,10 @@ pub struct Config {
     /// the code rules: a parse tree takes ~30 times its file (a 2.6 MB minified
     /// bundle: 80 MB), and files that large are generated, not written.
     pub max_parse_size: u64,
-    /// Minified JS/TS (a bundler's output) gets the code rules too; by
-    /// default it gets the secret rule only (see `js::minified`).
-    pub parse_minified: bool,
+    /// Generated code (minified JS/TS, files whose header says a generator
+    /// wrote them) gets the code rules too; by default it gets the secret
+    /// rule only (see `generated`).
+    pub parse_generated: bool,
     pub disabled: Vec<String>,
     pub severity: BTreeMap<String, Severity>,
     pub allowlist: Vec<String>,
@@ -148,7 +149,7 @@ impl Default for Config {
             exclude: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             max_parse_size: DEFAULT_MAX_PARSE_SIZE,
-            parse_minified: false,
+            parse_generated: false,
             disabled: Vec::new(),
             severity: BTreeMap::new(),
             allowlist: Vec::new(),
@@ -230,7 +231,7 @@ impl Config {
             source: Some(path.to_path_buf()),
             max_file_size: raw.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE),
             max_parse_size: raw.max_parse_size.unwrap_or(DEFAULT_MAX_PARSE_SIZE),
-            parse_minified: raw.parse_minified,
+            parse_generated: raw.parse_generated,
             ..Config::default()
         };
         for e in raw.exclude {
@@ -379,7 +380,7 @@ mod tests {
 exclude = ["tests/**"]
 max-file-size = 100
 max-parse-size = 50
-parse-minified = true
+parse-generated = true
 [rules]
 disable = ["env-file-tracked"]
 severity = { "hardcoded-secret" = "warning" }
@@ -395,8 +396,8 @@ regex = 'acme_(?P<secret>[a-z]{8})'
         .unwrap();
         assert_eq!(c.max_file_size, 100);
         assert_eq!(c.max_parse_size, 50);
-        assert!(c.parse_minified);
-        assert!(!parse("").unwrap().parse_minified);
+        assert!(c.parse_generated);
+        assert!(!parse("").unwrap().parse_generated);
         assert!(!c.is_enabled("env-file-tracked"));
         assert_eq!(
             c.severity_for("hardcoded-secret", Severity::Error),

@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod finding;
 pub mod fuzz;
+pub mod generated;
 pub mod keyword_pass;
 pub mod keywords;
 pub mod lang;

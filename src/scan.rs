@@ -731,14 +731,14 @@ fn scan_source(
         Kind::Source(lang @ (Lang::Python | Lang::JavaScript | Lang::Rust)) => Some(lang),
         _ => None,
     };
-    // A minified JS/TS file gets the secret rule only: no prefilter, no parse.
-    let minified = match code_lang {
-        Some(Lang::JavaScript) if ctx.code_rules && !ctx.config.parse_minified => {
-            crate::lang::js::minified(&src.bytes)
+    // Generated code gets the secret rule only: no prefilter, no parse.
+    let generated = match code_lang {
+        Some(lang) if ctx.code_rules && !ctx.config.parse_generated => {
+            crate::generated::generated(lang, &src.bytes).map(|why| (lang, why))
         }
         _ => None,
     };
-    let code_lang = if minified.is_some() { None } else { code_lang };
+    let code_lang = if generated.is_some() { None } else { code_lang };
     // A source file's keyword pass serves the secret engine and the code
     // prefilter at once (both are needed when the secret rule and a code rule are on).
     let shared = match code_lang {
@@ -753,16 +753,16 @@ fn scan_source(
         None => (None, None),
     };
     let run_code = |raws: &mut Vec<RawFinding>| match code_lang {
-        None if let Some(average) = minified => {
+        None if let Some((lang, why)) = &generated => {
             let note = Skipped {
                 path: src.rel_path.clone(),
                 reason: format!(
-                    "minified (lines average {average} bytes): scanned for secrets, not parsed \
-                     for the code rules (`parse-minified = true` parses it)"
+                    "{why}: scanned for secrets, not parsed for the code rules \
+                     (`parse-generated = true` parses it)"
                 ),
             };
             let counted = Parsed {
-                lang: Some(lang_key(Lang::JavaScript)),
+                lang: Some(lang_key(*lang)),
                 parsed: false,
             };
             (Some(note), counted)

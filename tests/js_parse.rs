@@ -12,8 +12,8 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
     let home = common::isolated_home();
     let dir = tempfile::tempdir().unwrap();
     let w = |name: &str, text: String| std::fs::write(dir.path().join(name), text).unwrap();
-    // One-line files: minified, parsed only with `parse-minified`.
-    w("botlint.toml", "parse-minified = true\n".into());
+    // One-line files: minified, parsed only with `parse-generated`.
+    w("botlint.toml", "parse-generated = true\n".into());
     let n = 10_000;
     let head = "const axios = require('axios');\n";
     w(
@@ -108,7 +108,7 @@ fn deep_nesting_is_skipped_or_survived_never_a_crash() {
 
 /// A 4 MB minified bundle (one line) with a client call every few kilobytes:
 /// parsed, checked, and not slower per byte than a quarter of it (with
-/// max-parse-size raised and parse-minified on: by default files over 1 MiB
+/// max-parse-size raised and parse-generated on: by default files over 1 MiB
 /// and minified files are not parsed).
 #[test]
 fn minified_bundle_is_linear() {
@@ -116,7 +116,7 @@ fn minified_bundle_is_linear() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("botlint.toml"),
-        "max-parse-size = 8388608\nparse-minified = true\n",
+        "max-parse-size = 8388608\nparse-generated = true\n",
     )
     .unwrap();
     let chunk = "var a=require(\"axios\");function q(e,t){return e&&t?e+t:e||t}\

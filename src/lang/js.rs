@@ -58,33 +58,6 @@ pub fn source_type(path: &str) -> SourceType {
     SourceType::from_path(Path::new(path)).unwrap_or_else(|_| SourceType::mjs())
 }
 
-/// Whether a bundler or minifier wrote the file: its lines average more
-/// than [`MINIFIED_LINE`] bytes (CodeQL's test for JS since December 2025;
-/// semgrep's is 1,000 bytes or under 7 % whitespace in the first 4 KiB).
-/// On the seven bench trees no written JS/TS file of 1 KiB or more averages
-/// over 130 bytes a line, and every bundle over 1,000. The average, if so.
-///
-/// Minified files get the secret rule but not the code rules (unless
-/// `parse-minified = true`): what the code rules would find there is in
-/// vendored libraries or in code built from sources the repository does not
-/// hold, so it cannot be fixed where it is reported; and a bundle costs its
-/// parse and facts for its whole size (jesse's 479 bundles, 19.5 MB, were
-/// two thirds of its scan).
-pub fn minified(src: &[u8]) -> Option<usize> {
-    if src.len() < MINIFIED_MIN_BYTES {
-        return None;
-    }
-    let lines = memchr::memchr_iter(b'\n', src).count() + 1;
-    let average = src.len() / lines;
-    (average > MINIFIED_LINE).then_some(average)
-}
-
-/// See [`minified`]: smaller files are never judged minified (one long URL
-/// or data line would tip a short file over).
-const MINIFIED_MIN_BYTES: usize = 1024;
-/// See [`minified`].
-const MINIFIED_LINE: usize = 200;
-
 /// A file that passed the depth screen ([`screen`]), with its estimated depth.
 #[derive(Debug, Clone, Copy)]
 pub struct Screened {

@@ -20,11 +20,11 @@
 //! A snippet over 240 bytes is cut around the highlight (`Finding::shown_snippet`).
 //! `parse_errors` lists source files the code rules could not fully parse: a
 //! syntax error (facts came from the parts that parsed), nesting too deep to
-//! parse at all, a file over `max-parse-size` or a minified JS/TS file (both
-//! still scanned for secrets).
+//! parse at all, a file over `max-parse-size` or generated code (minified or marked:
+//! both still scanned for secrets).
 //! `summary.parse_errors` counts them. `summary.seen` counts source files per
 //! language; `summary.parsed` how many of them the code rules parsed (the rest
-//! the prefilter ruled out, or too deep, too large or minified).
+//! the prefilter ruled out, or too deep, too large or generated).
 
 use crate::finding::{Finding, Severity};
 use crate::scan::ScanReport;
