@@ -410,7 +410,7 @@ impl Pattern {
     /// and when the gate is a run alone and the regex bounds its matches
     /// around it ([`run_bounds`]), only around the window's longest runs of
     /// the gate's class (merged where they meet). A whole-file pattern's
-    /// window is the file: solana-keypair's regex searched five minified
+    /// window is the file: solana-keypair's regex searched six minified
     /// bundles of jesse whole for the few number tables in them.
     pub fn narrow(&self, file: &[u8], window: Range<usize>) -> Narrowed {
         let Some(gate) = self.gate() else {

@@ -103,18 +103,19 @@ pub fn is_bip39_phrase(secret: &[u8]) -> bool {
 /// brackets around a long run of digits, commas and blanks; the shape is
 /// checked here, where a counted repetition would make the regex's
 /// automaton large (see rules/secrets.toml).
+/// `p` without the blanks (as the regexes' `\s` reads them, ASCII) around it.
+fn trim_blanks(p: &[u8]) -> &[u8] {
+    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
+    let start = p.iter().position(|b| !blank(b)).unwrap_or(p.len());
+    let end = p.iter().rposition(|b| !blank(b)).map_or(start, |i| i + 1);
+    &p[start..end]
+}
+
 pub fn is_solana_keypair(secret: &[u8]) -> bool {
     let Some(inner) = secret.strip_prefix(b"[").and_then(|s| s.strip_suffix(b"]")) else {
         return false;
     };
-    // Blanks as the regexes' `\s` reads them (ASCII).
-    let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
-    let trim = |p: &'_ [u8]| -> Vec<u8> {
-        let start = p.iter().position(|b| !blank(b)).unwrap_or(p.len());
-        let end = p.iter().rposition(|b| !blank(b)).map_or(start, |i| i + 1);
-        p[start..end].to_vec()
-    };
-    let mut parts: Vec<Vec<u8>> = inner.split(|&b| b == b',').map(trim).collect();
+    let mut parts: Vec<&[u8]> = inner.split(|&b| b == b',').map(trim_blanks).collect();
     if parts.len() == 65 && parts[64].is_empty() {
         parts.pop();
     }
