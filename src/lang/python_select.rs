@@ -45,10 +45,11 @@
 //! same (the fixture variants of the tests cover this).
 
 use super::kept::KeptText;
+use crate::keywords::KeywordSet;
 use crate::rules::clients::{HttpClients, LogSinks};
 use crate::rules::names::SensitiveNames;
-use aho_corasick::AhoCorasick;
 use foldhash::{HashSet, HashSetExt};
+use std::ops::ControlFlow;
 use std::sync::OnceLock;
 
 /// Roles of a secret word: secret-like without a value / with one.
@@ -68,8 +69,8 @@ pub struct Selector {
     /// Last words that make an untyped receiver a client, lowercase.
     receivers: Vec<String>,
     /// The secret words, any case (pairs' halves too).
-    secret_ac: AhoCorasick,
-    /// Per pattern of `secret_ac`: its text and roles.
+    secret_set: KeywordSet,
+    /// Per pattern of `secret_set`: its text and roles.
     secret: Vec<(String, u8)>,
     /// A prefilter for `words` and `sink_words`: their first bytes and lengths.
     word_firsts: [bool; 256],
@@ -180,9 +181,7 @@ impl Selector {
         for w in &with_single {
             add(w, ROLE_SECRET_WITH_VALUE);
         }
-        let secret_ac = AhoCorasick::builder()
-            .ascii_case_insensitive(true)
-            .build(secret.iter().map(|(p, _)| p))
+        let secret_set = KeywordSet::new(secret.iter().map(|(p, _)| p), true)
             .expect("python selector secret words");
         let (mut word_firsts, mut word_lens) = ([false; 256], 0u64);
         let session_methods: HashSet<String> = clients
@@ -203,7 +202,7 @@ impl Selector {
                 .iter()
                 .map(|w| w.to_ascii_lowercase())
                 .collect(),
-            secret_ac,
+            secret_set,
             secret,
             word_firsts,
             word_lens,
@@ -1142,21 +1141,18 @@ impl Selector {
     /// Could this text be or hold a secret-like name (`with_value`: or one
     /// that is secret-like beside a value, the `key=` of a query string)?
     fn secret_words(&self, text: &[u8], with_value: bool) -> bool {
-        if !self.secret_ac.is_match(text) {
-            return false;
-        }
         let mut seen: u64 = 0;
-        for m in self.secret_ac.find_overlapping_iter(text) {
-            let p = m.pattern().as_usize();
+        let secret = self.secret_set.each_hit(text, |p, _, _| {
             let roles = self.secret[p].1;
             if roles & ROLE_SECRET != 0 || (with_value && roles & ROLE_SECRET_WITH_VALUE != 0) {
-                return true;
+                return ControlFlow::Break(());
             }
             if p < 64 {
                 seen |= 1 << p;
             }
-        }
-        self.pair(seen)
+            ControlFlow::Continue(())
+        });
+        secret.is_some() || self.pair(seen)
     }
 
     fn pair(&self, seen: u64) -> bool {
