@@ -21,6 +21,7 @@
 //! to (`const req = https.request(…); req.setTimeout(5000)`).
 
 use super::facts::*;
+use super::js_lex;
 use crate::rules::clients::LogSinks;
 use foldhash::HashMap;
 use oxc_allocator::Allocator;
@@ -99,28 +100,22 @@ fn nesting(src: &[u8]) -> Option<usize> {
     let mut in_template = false;
     while i < n {
         if in_template {
-            // Template text: only `\`, `` ` `` and `${` matter.
-            match memchr::memchr3(b'\\', b'`', b'$', &src[i..]) {
-                Some(p) => i += p,
-                None => break,
+            // Template text, to its closing backtick or a `${`.
+            let (at, opens) = js_lex::template_text(src, i);
+            if at >= n {
+                break;
             }
-            match src[i] {
-                b'\\' => i += 2,
-                b'`' => {
-                    in_template = false;
-                    prev = b'a';
-                    i += 1;
-                }
-                b'$' if i + 1 < n && src[i + 1] == b'{' => {
-                    tpl_braces.push(stack.len());
-                    stack.push(chain);
-                    depth_sum += chain + 1;
-                    chain = 0;
-                    in_template = false;
-                    prev = b'{';
-                    i += 2;
-                }
-                _ => i += 1,
+            in_template = false;
+            if opens {
+                tpl_braces.push(stack.len());
+                stack.push(chain);
+                depth_sum += chain + 1;
+                chain = 0;
+                prev = b'{';
+                i = at + 2;
+            } else {
+                prev = b'a';
+                i = at + 1;
             }
             continue;
         }
@@ -130,31 +125,13 @@ fn nesting(src: &[u8]) -> Option<usize> {
                 i += 1;
                 continue;
             }
-            b'/' if i + 1 < n && src[i + 1] == b'/' => {
-                i = memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p);
-                continue;
-            }
-            b'/' if i + 1 < n && src[i + 1] == b'*' => {
-                i = memchr::memmem::find(&src[i + 2..], b"*/").map_or(n, |p| i + 2 + p + 2);
+            b'/' if let Some(end) = js_lex::comment_end(src, i) => {
+                i = end;
                 continue;
             }
             b'"' | b'\'' => {
-                i += 1;
-                // To the closing quote or the line's end, past escapes.
-                loop {
-                    match memchr::memchr3(b, b'\\', b'\n', src.get(i..).unwrap_or_default()) {
-                        Some(p) if src[i + p] == b'\\' => i += p + 2,
-                        Some(p) => {
-                            i += p;
-                            break;
-                        }
-                        None => {
-                            i = n;
-                            break;
-                        }
-                    }
-                }
-                i += 1;
+                // Past the closing quote (or the line's end).
+                i = js_lex::string_end(src, i + 1, b) + 1;
                 prev = b'a';
                 continue;
             }

@@ -28,8 +28,9 @@ pub fn places(src: &[u8], positions: &[usize]) -> Vec<Place> {
     let mut order: Vec<usize> = (0..positions.len()).collect();
     order.sort_unstable_by_key(|&k| positions[k]);
     let mut out = vec![Place::Code; positions.len()];
-    let mut next = 0; // into `order`
-                      // Record `place` for the positions in `a..b` (those before `a` are code).
+    // Into `order`: the first position not yet placed.
+    let mut next = 0;
+    // Record `place` for the positions in `a..b` (those before `a` are code).
     let mut region = |a: usize, b: usize, place: Place| {
         while next < order.len() && positions[order[next]] < a {
             next += 1;
@@ -79,17 +80,10 @@ pub fn places(src: &[u8], positions: &[usize]) -> Vec<Place> {
                     continue;
                 }
             }
-            b'/' => match src.get(i + 1) {
-                Some(b'/') => (
-                    memchr::memchr(b'\n', &src[i..]).map_or(n, |p| i + p),
-                    Place::Other,
-                ),
-                Some(b'*') => (
-                    memchr::memmem::find(&src[i + 2..], b"*/").map_or(n, |p| i + 2 + p + 2),
-                    Place::Other,
-                ),
-                _ if operand_expected(src, i) => (regex_end(src, i + 1), Place::Other),
-                _ => {
+            b'/' => match comment_end(src, i) {
+                Some(end) => (end, Place::Other),
+                None if operand_expected(src, i) => (regex_end(src, i + 1), Place::Other),
+                None => {
                     i += 1;
                     continue;
                 }
@@ -116,9 +110,23 @@ static SPECIAL: [bool; 256] = {
     t
 };
 
+/// Where a comment that starts at the `/` at `at` ends: at its line's end
+/// (`//`) or past its `*/` (the file's end when unclosed); `None` when no
+/// comment starts there. (The depth screen, `js::nesting`, skips comments
+/// with it too.)
+pub(super) fn comment_end(src: &[u8], at: usize) -> Option<usize> {
+    match src.get(at + 1) {
+        Some(b'/') => Some(memchr::memchr(b'\n', &src[at..]).map_or(src.len(), |p| at + p)),
+        Some(b'*') => {
+            Some(memchr::memmem::find(&src[at + 2..], b"*/").map_or(src.len(), |p| at + 2 + p + 2))
+        }
+        _ => None,
+    }
+}
+
 /// The index of the quote closing a string whose content starts at `from`,
 /// or of the line end (or file end) where an unterminated one stops.
-fn string_end(src: &[u8], from: usize, quote: u8) -> usize {
+pub(super) fn string_end(src: &[u8], from: usize, quote: u8) -> usize {
     let mut i = from;
     while let Some(p) = memchr::memchr3(quote, b'\\', b'\n', &src[i.min(src.len())..]) {
         let at = i + p;
@@ -150,8 +158,9 @@ fn template(src: &[u8], from: usize, interp: &mut Vec<usize>, depth: &mut usize)
 }
 
 /// A template's text from `from`: the index of the closing backtick or of
-/// the `$` of a `${`, and whether it is a `${`.
-fn template_text(src: &[u8], from: usize) -> (usize, bool) {
+/// the `$` of a `${` (the file's end when neither comes), and whether it is
+/// a `${`.
+pub(super) fn template_text(src: &[u8], from: usize) -> (usize, bool) {
     let mut i = from;
     while let Some(p) = memchr::memchr3(b'`', b'\\', b'$', &src[i.min(src.len())..]) {
         let at = i + p;
@@ -233,7 +242,7 @@ fn operand_expected(src: &[u8], at: usize) -> bool {
 mod tests {
     use super::*;
 
-    /// The place of the first occurrence of `needle` (after `after`, if given).
+    /// The place of the first occurrence of `needle`.
     fn place_of(src: &str, needle: &str) -> Place {
         let at = src.find(needle).expect(needle);
         places(src.as_bytes(), &[at])[0]
@@ -288,15 +297,10 @@ mod tests {
     #[test]
     fn any_bytes() {
         let alphabet = b"ab'\"`${}/*\\\n[]()=+ ";
-        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut rng = crate::test_rng(0x2545_f491_4f6c_dd1d);
         for len in 0..400 {
             let src: Vec<u8> = (0..len % 40)
-                .map(|_| {
-                    seed ^= seed << 13;
-                    seed ^= seed >> 7;
-                    seed ^= seed << 17;
-                    alphabet[(seed % alphabet.len() as u64) as usize]
-                })
+                .map(|_| alphabet[rng(alphabet.len())])
                 .collect();
             let at: Vec<usize> = (0..src.len()).rev().collect();
             let p = places(&src, &at);
