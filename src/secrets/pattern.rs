@@ -500,9 +500,7 @@ mod tests {
 
     #[test]
     fn has_run_agrees_with_a_byte_by_byte_count() {
-        let mut class = [false; 256];
-        class[usize::from(b'a')] = true;
-        class[usize::from(b'b')] = true;
+        let class = short_text_class();
         let naive = |min: usize, hay: &[u8]| {
             let mut run = 0;
             min == 0
@@ -514,6 +512,14 @@ mod tests {
         each_short_text(|hay, min| {
             assert_eq!(has_run(&class, min, hay), naive(min, hay), "{min} {hay:?}");
         });
+    }
+
+    /// The class whose runs [`each_short_text`] tries: `a` and `b`, not `x`.
+    fn short_text_class() -> [bool; 256] {
+        let mut class = [false; 256];
+        class[usize::from(b'a')] = true;
+        class[usize::from(b'b')] = true;
+        class
     }
 
     /// Every string over {a, b, x} up to length 9, with every `min` up to 10:
@@ -537,9 +543,7 @@ mod tests {
 
     #[test]
     fn longest_runs_are_every_maximal_run_long_enough() {
-        let mut class = [false; 256];
-        class[usize::from(b'a')] = true;
-        class[usize::from(b'b')] = true;
+        let class = short_text_class();
         let naive = |min: usize, hay: &[u8]| {
             let mut runs = Vec::new();
             let mut start = None;
