@@ -111,7 +111,7 @@ fn is_placeholder_text(value: &str) -> bool {
     if PLACEHOLDER_WORDS.iter().any(|w| w.eq_ignore_ascii_case(v)) {
         return true;
     }
-    if any_of(&MARKS, PLACEHOLDER_MARKS, true).is_match(v.as_bytes()) {
+    if marks().is_match(v.as_bytes()) {
         return true;
     }
     // `$VAR`, `%VAR%`, `{var}`: references to something else.
@@ -129,15 +129,15 @@ fn is_placeholder_text(value: &str) -> bool {
 /// the instructions of a scan of jesse, whose bundles hand the generic
 /// detector thousands of values; an `AhoCorasick` took 2.3 M instructions to
 /// build, 1.4 % of a scan of python-binance.)
-static MARKS: OnceLock<KeywordSet> = OnceLock::new();
-static ENV_LOOKUPS: OnceLock<KeywordSet> = OnceLock::new();
+fn marks() -> &'static KeywordSet {
+    static MARKS: OnceLock<KeywordSet> = OnceLock::new();
+    MARKS.get_or_init(|| KeywordSet::new(PLACEHOLDER_MARKS, true).expect("a few short literals"))
+}
 
-fn any_of(
-    cell: &'static OnceLock<KeywordSet>,
-    words: &[&str],
-    any_case: bool,
-) -> &'static KeywordSet {
-    cell.get_or_init(|| KeywordSet::new(words, any_case).expect("a few short literals"))
+/// See [`marks`].
+fn env_lookups() -> &'static KeywordSet {
+    static LOOKUP_SET: OnceLock<KeywordSet> = OnceLock::new();
+    LOOKUP_SET.get_or_init(|| KeywordSet::new(LOOKUPS, false).expect("a few short literals"))
 }
 
 /// Repeated or sequential characters: `aaaaaaaa`, `abababab`, `123456789`, `abcdefghij`.
@@ -188,7 +188,7 @@ fn is_low_variety(v: &[u8]) -> bool {
 /// `os.environ["X"]`, `os.getenv("X")`, `process.env.X`, `env!("X")`,
 /// `std::env::var("X")`, `${X}`.
 pub fn is_env_lookup(expr: &str) -> bool {
-    any_of(&ENV_LOOKUPS, LOOKUPS, false).is_match(expr.as_bytes())
+    env_lookups().is_match(expr.as_bytes())
 }
 
 /// See [`is_env_lookup`].
@@ -267,11 +267,7 @@ mod tests {
         }
         values.extend(["Zq3kLm9Pw2Xr", "hunter22", "ÉXAMPLE", "x…y", "sEcReT"].map(String::from));
         for v in &values {
-            assert_eq!(
-                any_of(&MARKS, PLACEHOLDER_MARKS, true).is_match(v.as_bytes()),
-                naive(v),
-                "{v:?}"
-            );
+            assert_eq!(marks().is_match(v.as_bytes()), naive(v), "{v:?}");
         }
     }
 
