@@ -196,13 +196,17 @@ impl FileScanner {
             || SecretEngine::new(config.patterns.clone(), &config.allowlist),
         );
         let engine = engine.context("building the secret patterns")?;
-        // Trading bots are Python first: its shared pass is built beside the
-        // engine's own automaton (for the other files).
-        let (prepared, _) = join_here(
-            || engine.prepare(),
-            || (code_rules && secrets).then(|| prefilters.shared(Lang::Python, &engine)),
-        );
-        prepared?;
+        // Trading bots are Python first: its shared pass is built now. The
+        // engine's own automaton (for the other files) waits for the first file
+        // that needs it, off the start-up's path, unless the shared pass was not
+        // built: the shared pass holds the engine's words, so when it builds, so
+        // does the engine's; otherwise a set too large to build is reported now.
+        let shared = (code_rules && secrets)
+            .then(|| prefilters.shared(Lang::Python, &engine))
+            .flatten();
+        if shared.is_none() {
+            engine.prepare()?;
+        }
         Ok(FileScanner {
             parse_all: false,
             config,

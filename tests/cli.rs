@@ -839,3 +839,43 @@ fn allocator_options_are_set_before_main() {
         "{theirs}"
     );
 }
+
+/// A config whose secret keywords are too many for a keyword automaton is an
+/// error at start-up, not a scan that quietly skips the secret rule: with the
+/// code rules on (the keywords then go into the pass shared with the code
+/// prefilter first) and with the secret rule alone.
+#[test]
+fn too_many_secret_keywords_is_an_error() {
+    let home = common::isolated_home();
+    let t = leaky_tree();
+    // 120 000 random 10-letter keywords: a trie of some 800 000 states, each
+    // with a row of 27 byte classes, past the 16 Mi transitions allowed.
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut words = Vec::new();
+    for _ in 0..120_000 {
+        let w: String = (0..10)
+            .map(|_| {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                char::from(b'a' + (seed % 26) as u8)
+            })
+            .collect();
+        words.push(format!("\"{w}\""));
+    }
+    let config = format!(
+        "[[secrets.pattern]]\nid = \"many-keywords\"\nname = \"Many keywords\"\n\
+         regex = 'zz[0-9]{{40}}'\nkeywords = [{}]\n",
+        words.join(",")
+    );
+    write(t.path(), "botlint.toml", config.as_bytes());
+    for args in [&["."][..], &[".", "--only", "hardcoded-secret"][..]] {
+        let out = common::botlint(t.path(), home.path(), args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(code(&out), 2, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("keyword set too large"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

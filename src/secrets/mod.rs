@@ -135,8 +135,8 @@ impl SecretEngine {
         hits
     }
 
-    /// Build the keyword automaton now rather than on the first file (a scan
-    /// does it beside other start-up work), and report a set too large to build.
+    /// Build the keyword automaton now rather than on the first file that
+    /// needs it, and report a set too large to build.
     pub fn prepare(&self) -> Result<()> {
         self.keywords
             .automaton()
