@@ -73,19 +73,26 @@ unsafe impl std::alloc::GlobalAlloc for Allocator {
     }
 }
 
-/// mimalloc's defaults trade memory for speed: arenas committed up front (on
-/// Linux) and freed pages returned to the OS a second later. Peak RSS rose from
-/// 17-48 MiB with glibc to 62-92 MiB on the bench trees. With eager commit off
-/// it stays within a few MiB of glibc's. The purge delay is 250 ms: at 10 ms
-/// the pages a file's parse tree freed went back to the OS before the next
-/// file took them again, and a scan spent its system time in madvise and page
-/// faults (nautilus_trader 627 -> 562 ms, python-binance 30.5 -> 28.5 ms, peak
-/// RSS 56 -> 63 MiB on nautilus_trader; at 1 s it was 77 MiB for no more
-/// speed). A scan longer than that still hands memory back as it goes. The
-/// options must be set before the first allocation, and the runtime allocates
-/// before `main`, so they are set from a constructor. mimalloc reads the same
-/// options from `MIMALLOC_*` environment variables, which still win: they are
-/// read after this runs.
+/// mimalloc's options. Freed pages go back to the OS 250 ms after they are
+/// freed (its default is 1 s): at 10 ms the pages a file's parse tree freed went
+/// back to the OS before the next file took them again, and a scan spent its
+/// system time in madvise and page faults (nautilus_trader 627 -> 562 ms,
+/// python-binance 30.5 -> 28.5 ms); at 1 s peak RSS grew for no more speed.
+/// A scan longer than that still hands memory back as it goes.
+///
+/// Transparent huge pages are off: mimalloc asks for them on the arenas it
+/// commits up front (its default on Linux), and 2 MiB pages took peak RSS
+/// from 17-48 MiB with glibc to 62-92 MiB on the bench trees. Without them
+/// arenas are still committed up front, so that a page is not committed on
+/// demand with an `mprotect` call each (150-180 a scan, each splitting the
+/// mapping and flushing the other core's TLB: 2.4 % of a scan of
+/// python-binance); peak RSS stays within a MiB of what on-demand commit
+/// took (python-binance 19, hummingbot 26, nautilus_trader 55 MiB).
+///
+/// The options must be set before the first allocation, and the runtime
+/// allocates before `main`, so they are set from a constructor. mimalloc reads
+/// the same options from `MIMALLOC_*` environment variables, which still win:
+/// they are read after this runs.
 #[cfg(target_os = "linux")]
 #[used]
 #[unsafe(link_section = ".init_array")]
@@ -93,13 +100,13 @@ static SET_ALLOCATOR_OPTIONS: extern "C" fn() = {
     extern "C" fn set() {
         // The options' numbers in mimalloc 3's `mi_option_e` (the crate's
         // bindings do not name them).
-        const ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
         const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+        const ALLOW_THP: libmimalloc_sys::mi_option_t = 43;
         // SAFETY: mi_option_set_default only stores a value for an option
         // mimalloc has not read yet; it allocates nothing.
         unsafe {
-            libmimalloc_sys::mi_option_set_default(ARENA_EAGER_COMMIT, 0);
             libmimalloc_sys::mi_option_set_default(PURGE_DELAY, 250);
+            libmimalloc_sys::mi_option_set_default(ALLOW_THP, 0);
         }
     }
     set

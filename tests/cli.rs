@@ -816,7 +816,7 @@ fn a_directory_removed_while_scanning_is_skipped_not_an_error() {
     assert!(raced > 0, "no round met the removal");
 }
 
-/// The allocator's memory-saving options are set before the first allocation
+/// The allocator's options are set before the first allocation
 /// (a constructor in src/main.rs), and the environment still overrides them.
 #[cfg(target_os = "linux")]
 #[test]
@@ -831,13 +831,12 @@ fn allocator_options_are_set_before_main() {
         String::from_utf8_lossy(&out.stderr).into_owned()
     };
     let ours = options(&[]);
-    assert!(ours.contains("option 'arena_eager_commit': 0"), "{ours}");
+    assert!(ours.contains("option 'allow_thp': 0"), "{ours}");
     assert!(ours.contains("option 'purge_delay': 250"), "{ours}");
-    let theirs = options(&[("MIMALLOC_ARENA_EAGER_COMMIT", "1")]);
-    assert!(
-        theirs.contains("option 'arena_eager_commit': 1"),
-        "{theirs}"
-    );
+    // mimalloc's own default: arenas committed up front where the OS overcommits.
+    assert!(ours.contains("option 'arena_eager_commit': 2"), "{ours}");
+    let theirs = options(&[("MIMALLOC_ALLOW_THP", "1")]);
+    assert!(theirs.contains("option 'allow_thp': 1"), "{theirs}");
 }
 
 /// A config whose secret keywords are too many for a keyword automaton is an
