@@ -30,7 +30,7 @@ const INTERLEAVE_MIN: usize = 4096;
 const MAX_TRANSITIONS: usize = 1 << 24;
 
 /// A keyword set too large to build.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct SetTooLarge {
     transitions: usize,
 }

@@ -12,7 +12,7 @@ pub mod validate;
 
 use crate::classify::Kind;
 use crate::finding::{stable_hash, Severity};
-use crate::keywords::KeywordSet;
+use crate::keywords::{KeywordSet, SetTooLarge};
 use crate::rules::{self, SensitiveNames};
 use anyhow::{Context, Result};
 use pattern::{Narrowed, Pattern, PatternSpec, PatternsFile};
@@ -346,9 +346,10 @@ impl SecretEngine {
 struct Keywords {
     /// Every keyword, lowercase, by index.
     words: Vec<String>,
-    /// Built by [`SecretEngine::prepare`] (or on first use); `None` when there
-    /// are no keywords at all.
-    automaton: OnceLock<Option<KeywordSet>>,
+    /// Built by [`SecretEngine::prepare`] or by the first file that needs it
+    /// (another scan thread needing it meanwhile waits: it is built once);
+    /// `None` when there are no keywords at all.
+    automaton: OnceLock<Result<Option<KeywordSet>, SetTooLarge>>,
     /// For each keyword (by Aho-Corasick pattern index), the patterns that list it.
     owners: Vec<Vec<Owner>>,
 }
@@ -405,15 +406,12 @@ impl Keywords {
     }
 
     /// The automaton of every keyword.
-    fn automaton(&self) -> Result<Option<&KeywordSet>, crate::keywords::SetTooLarge> {
-        if let Some(a) = self.automaton.get() {
-            return Ok(a.as_ref());
-        }
-        let built = match self.words.is_empty() {
-            true => None,
-            false => Some(KeywordSet::new(&self.words, true)?),
-        };
-        Ok(self.automaton.get_or_init(|| built).as_ref())
+    fn automaton(&self) -> Result<Option<&KeywordSet>, SetTooLarge> {
+        let built = self.automaton.get_or_init(|| match self.words.is_empty() {
+            true => Ok(None),
+            false => KeywordSet::new(&self.words, true).map(Some),
+        });
+        built.as_ref().map(Option::as_ref).map_err(Clone::clone)
     }
 }
 
