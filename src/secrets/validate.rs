@@ -96,13 +96,6 @@ pub fn is_bip39_phrase(secret: &[u8]) -> bool {
             .all(|w| list.contains(w.to_ascii_lowercase().as_str()))
 }
 
-/// A keypair array as solana-keygen writes it: `[`, exactly 64 numbers of one
-/// to three digits, each 0..=255, separated by commas (blanks around them,
-/// one after the last allowed), `]`; and more than 8 distinct values (a
-/// run of zeros is a buffer, not a key). The pattern's regex only finds the
-/// brackets around a long run of digits, commas and blanks; the shape is
-/// checked here, where a counted repetition would make the regex's
-/// automaton large (see rules/secrets.toml).
 /// `p` without the blanks (as the regexes' `\s` reads them, ASCII) around it.
 fn trim_blanks(p: &[u8]) -> &[u8] {
     let blank = |b: &u8| matches!(b, b' ' | b'\t' | b'\n' | b'\x0B' | b'\x0C' | b'\r');
@@ -111,6 +104,13 @@ fn trim_blanks(p: &[u8]) -> &[u8] {
     &p[start..end]
 }
 
+/// A keypair array as solana-keygen writes it: `[`, exactly 64 numbers of one
+/// to three digits, each 0..=255, separated by commas (blanks around them,
+/// one after the last allowed), `]`; and more than 8 distinct values (a
+/// run of zeros is a buffer, not a key). The pattern's regex only finds the
+/// brackets around a long run of digits, commas and blanks; the shape is
+/// checked here, where a counted repetition would make the regex's
+/// automaton large (see rules/secrets.toml).
 pub fn is_solana_keypair(secret: &[u8]) -> bool {
     let Some(inner) = secret.strip_prefix(b"[").and_then(|s| s.strip_suffix(b"]")) else {
         return false;
