@@ -849,16 +849,11 @@ fn too_many_secret_keywords_is_an_error() {
     let t = leaky_tree();
     // 120 000 random 10-letter keywords: a trie of some 800 000 states, each
     // with a row of 27 byte classes, past the 16 Mi transitions allowed.
-    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut rng = common::Rng(0x9e37_79b9_7f4a_7c15);
     let mut words = Vec::new();
     for _ in 0..120_000 {
         let w: String = (0..10)
-            .map(|_| {
-                seed ^= seed << 13;
-                seed ^= seed >> 7;
-                seed ^= seed << 17;
-                char::from(b'a' + (seed % 26) as u8)
-            })
+            .map(|_| char::from(b'a' + rng.below(26) as u8))
             .collect();
         words.push(format!("\"{w}\""));
     }

@@ -9,6 +9,7 @@
 
 mod common;
 
+use common::Rng;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -159,23 +160,7 @@ fn every_crash_input_and_seed_replays_cleanly() {
 // (one input taking longer is a hang, default 10), BOTLINT_FUZZ_OUT (where a
 // failing input is written, default target/tmp/fuzz-smoke).
 
-/// SplitMix64: no dependency, and a seed gives the same numbers everywhere.
-struct Rng(u64);
-
 impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`).
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
     /// A length for a range of a `len`-byte input: mostly short, sometimes
     /// anything up to all of it.
     fn len(&mut self, len: usize) -> usize {

@@ -124,3 +124,22 @@ pub fn field_pairs(doc: &serde_json::Value, list: &str, a: &str, b: &str) -> Vec
         .map(|e| (e[a].as_str().unwrap().into(), e[b].as_str().unwrap().into()))
         .collect()
 }
+
+/// SplitMix64, for randomized tests: no dependency, and a seed gives the same
+/// numbers everywhere (a fuzz seed printed by CI repeats its inputs).
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    /// A number in `0..n` (`n > 0`).
+    pub fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
