@@ -13,7 +13,8 @@ Each CMD is a shell command (stdout and stderr discarded). One warm-up run of
 each, then RUNS rounds. Prints, per command: the median and the minimum wall
 time, and the median CPU time (user + system, from the child's rusage) with
 its parts; then, when there are two commands or more, the ratio of each
-command's median wall time to the first's. --json writes every run's times.
+command's median wall time to the first's. --json writes, per command in
+order, those medians and every run's times.
 Exit status: 1 when a command fails (its exit status is not 0).
 
 bench/vs-ruff.sh uses it for issue 3's comparison with ruff.
@@ -45,33 +46,40 @@ def main(argv):
     if len(argv) < 2 or not argv[0].isdigit():
         sys.exit(__doc__)
     rounds, cmds = int(argv[0]), argv[1:]
-    times = {c: [] for c in cmds}
+    times = [[] for _ in cmds]
     for c in cmds:
         if run(c)[3] != 0:
             print(f"failed: {c}", file=sys.stderr)
             return 1
     for _ in range(rounds):
-        for c in cmds:
+        for c, ts in zip(cmds, times):
             wall, user, system, code = run(c)
             if code != 0:
                 print(f"failed: {c}", file=sys.stderr)
                 return 1
-            times[c].append({"wall": wall, "user": user, "sys": system})
+            ts.append({"wall": wall, "user": user, "sys": system})
     med = statistics.median
-    first = med(t["wall"] for t in times[cmds[0]])
-    for c in cmds:
-        ts = times[c]
-        wall = med(t["wall"] for t in ts)
-        cpu = med(t["user"] + t["sys"] for t in ts)
-        ratio = f"  x{wall / first:.2f}" if len(cmds) > 1 else ""
+    summary = [
+        {
+            "cmd": c,
+            "median_wall": med(t["wall"] for t in ts),
+            "median_cpu": med(t["user"] + t["sys"] for t in ts),
+            "runs": ts,
+        }
+        for c, ts in zip(cmds, times)
+    ]
+    first = summary[0]["median_wall"]
+    for s in summary:
+        ts = s["runs"]
+        ratio = f"  x{s['median_wall'] / first:.2f}" if len(cmds) > 1 else ""
         print(
-            f"{wall:8.1f} ms (min {min(t['wall'] for t in ts):7.1f})  "
-            f"cpu {cpu:7.1f} (user {med(t['user'] for t in ts):6.1f}, "
-            f"sys {med(t['sys'] for t in ts):6.1f}){ratio}  {c}"
+            f"{s['median_wall']:8.1f} ms (min {min(t['wall'] for t in ts):7.1f})  "
+            f"cpu {s['median_cpu']:7.1f} (user {med(t['user'] for t in ts):6.1f}, "
+            f"sys {med(t['sys'] for t in ts):6.1f}){ratio}  {s['cmd']}"
         )
     if out:
         with open(out, "w") as f:
-            json.dump({"rounds": rounds, "runs": times}, f, indent=1)
+            json.dump({"rounds": rounds, "commands": summary}, f, indent=1)
     return 0
 
 

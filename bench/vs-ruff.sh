@@ -33,9 +33,8 @@ for t in "$@"; do
     "'$BOTLINT' '$tree' --no-ignore --format json -o '$scratch/botlint.json' --exit-zero" \
     "'$RUFF' check --isolated --select S113,S501,S323 --no-cache --exit-zero --quiet '$tree'"
   summary+=("$(python3 - "$json" "$t" <<'PY'
-import json, statistics, sys
-d = json.load(open(sys.argv[1]))
-(b, r) = [statistics.median(x["wall"] for x in runs) for runs in d["runs"].values()]
+import json, sys
+(b, r) = [c["median_wall"] for c in json.load(open(sys.argv[1]))["commands"]]
 print(f"| {sys.argv[2]} | {b:.1f} | {r:.1f} | {b / r:.2f} |")
 PY
 )")
